@@ -5,7 +5,7 @@ Usage::
     python -m evaluations.score_sheets.parse_qd26 SOURCE.txt OUTPUT.json [--corrections FILE]
 
 The source is the decision's text as extracted from PDF/HTML: table cells are split across lines, phrases are broken
-mid-line, and in sets 18-19 the last letter of a cell is often detached ("sản phẩ m").  The parser is a small state
+mid-line, and in sets 18-20 the last letter of a cell is often detached ("sản phẩ m").  The parser is a small state
 machine over lines:
 
 * ``Phần A`` / ``PHẦN C`` opens a part; ``N. NAME`` a heading (N must follow the previous heading); ``N.k. text`` a
@@ -40,7 +40,7 @@ SOURCE = "Quyết định 26/2026/QĐ-TTg, Phụ lục II"
 DEFAULT_CORRECTIONS = Path(__file__).with_name("qd-26-2026.corrections.json")
 
 # Sets whose extraction detaches the last letter of a table cell ("sản phẩ m", "TỔNG CỘN G", "4 0").
-DETACHED_LETTER_SHEETS = {18, 19}
+DETACHED_LETTER_SHEETS = {18, 19, 20}
 
 RE_POINTS = re.compile(r"^\d[\d ]*$")
 RE_PART = re.compile(r"^(?:Phần|PHẦN)\s*([ABC])\b\s*:?\s*(.*)$")
@@ -70,7 +70,7 @@ def join_lines(parts: list[str]) -> str:
 
 
 def fix_detached_letter(line: str) -> str:
-    """'sản phẩ m' -> 'sản phẩm', 'TỔNG CỘN G' -> 'TỔNG CỘNG', '1 . TỔ' -> '1. TỔ' (sets 18-19 only)."""
+    """'sản phẩ m' -> 'sản phẩm', 'TỔNG CỘN G' -> 'TỔNG CỘNG', '1 . TỔ' -> '1. TỔ' (sets 18-20 only)."""
     stripped = line.rstrip()
     match = re.search(r"(\w)\s(\w)(\s*[)*.]*\s*\**)$", stripped)
     if match and not re.search(r"\d", match.group(1) + match.group(2)):
@@ -80,6 +80,12 @@ def fix_detached_letter(line: str) -> str:
             stripped = before + match.group(1) + match.group(2) + match.group(3)
     stripped = re.sub(r"^(\s*\d+)\s+\.", r"\1.", stripped)
     return stripped
+
+
+def is_upper_text(line: str) -> bool:
+    """Heading names are printed in capitals; a mixed-case line after one is its description."""
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.6
 
 
 def count_stars(text: str) -> tuple[str, int | None]:
@@ -304,7 +310,7 @@ class SheetParser:
         if self.mode == "criterion_name" and (line.startswith("(") or line.startswith("Yêu cầu")):
             self.start("criterion_description", line)
             return
-        if self.mode == "heading_name" and line.startswith("("):
+        if self.mode == "heading_name" and (line.startswith("(") or not is_upper_text(line)):
             self.start("heading_description", line)
             return
         self.buffer.append(line)
