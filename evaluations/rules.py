@@ -125,7 +125,7 @@ def failed_minima(consensus: Mapping[str, int | Decimal | None], sheet: Mapping)
 
 
 # -- stars -------------------------------------------------------------------------------------------------------
-def band_stars(score: Decimal | int | float | str) -> int:
+def band_stars(score: Decimal | float | str) -> int:
     """1★ < 30 ≤ 2★ < 50 ≤ 3★ < 70 ≤ 4★ < 90 ≤ 5★ ≤ 100."""
     value = Decimal(str(score))
     if value < 0 or value > 100:
@@ -141,7 +141,7 @@ class StarOutcome:
 
 
 def star_rating(
-    mean: Decimal | int | float | str,
+    mean: Decimal | float | str,
     consensus: Mapping[str, int | Decimal | None],
     sheet: Mapping,
     *,
@@ -192,9 +192,7 @@ class CouncilResult:
     outcome: StarOutcome | None
 
 
-def consensus_points(
-    sheet: Mapping, members_choices: Iterable[Mapping[str, str]]
-) -> dict[str, int | None]:
+def consensus_points(sheet: Mapping, members_choices: Iterable[Mapping[str, str]]) -> dict[str, int | None]:
     """Per criterion, the low median of the members' points (see docs/adr/0002-criterion-consensus.md).
 
     The low median is always one member's actual score, so it is the points of an existing option, and it is at
@@ -402,7 +400,7 @@ def recognising_level(rule_version_code: str, stars: int) -> Level | None:
     return _version(rule_version_code).recognises.get(stars)
 
 
-def forward_to(rule_version_code: str, level: Level, score: Decimal | int | float | str | None = None) -> Level | None:
+def forward_to(rule_version_code: str, level: Level, score: Decimal | float | str | None = None) -> Level | None:
     """The level a product is forwarded to from ``level`` with ``score``; None when it stays.
 
     E.g. QĐ 148: the district forwards ≥70 to the province, the province ≥90 to the centre; QĐ 26/2026: the
@@ -422,9 +420,7 @@ def forward_to(rule_version_code: str, level: Level, score: Decimal | int | floa
 def rule_version_for_date(day: dt.date) -> RuleVersion:
     """The newest version in force on ``day`` (QĐ 26/2026 from 22/5/2026, although 148/1489 linger until 20/7)."""
     candidates = [
-        v
-        for v in RULE_VERSIONS.values()
-        if v.in_force_from <= day and (v.in_force_to is None or day <= v.in_force_to)
+        v for v in RULE_VERSIONS.values() if v.in_force_from <= day and (v.in_force_to is None or day <= v.in_force_to)
     ]
     if not candidates:
         raise LookupError(f"không có quy định OCOP nào có hiệu lực ngày {day} / no rule version in force on {day}")

@@ -232,24 +232,28 @@ class SheetParser:
                 self.start("criterion_name", m.group(4))
                 return
 
-        if self.part is not None and (m := RE_CRITERION.match(line)):
-            if self.heading is not None and int(m.group(1)) == int(self.heading["number"]):
-                self.flush()
-                self.criterion = {
-                    "number": f"{int(m.group(1))}.{int(m.group(2))}",
-                    "text": None,
-                    "points": None,
-                    "condition": None,
-                    "note": None,
-                    "options": [],
-                    "line": lineno,
-                    "_heading": self.heading,
-                }
-                self.heading["criteria"].append(self.criterion)
-                self.option = None
-                self.pending = self.criterion
-                self.start("criterion_name", m.group(3))
-                return
+        if (
+            self.part is not None
+            and (m := RE_CRITERION.match(line))
+            and self.heading is not None
+            and int(m.group(1)) == int(self.heading["number"])
+        ):
+            self.flush()
+            self.criterion = {
+                "number": f"{int(m.group(1))}.{int(m.group(2))}",
+                "text": None,
+                "points": None,
+                "condition": None,
+                "note": None,
+                "options": [],
+                "line": lineno,
+                "_heading": self.heading,
+            }
+            self.heading["criteria"].append(self.criterion)
+            self.option = None
+            self.pending = self.criterion
+            self.start("criterion_name", m.group(3))
+            return
 
         if self.part is not None and (m := RE_HEADING.match(line)):
             number = int(m.group(1))
@@ -307,7 +311,7 @@ class SheetParser:
                 self.start("criterion_description", line)
                 return
             self.fail(lineno, f"dòng không xác định: {line!r}")
-        if self.mode == "criterion_name" and (line.startswith("(") or line.startswith("Yêu cầu")):
+        if self.mode == "criterion_name" and (line.startswith(("(", "Yêu cầu"))):
             self.start("criterion_description", line)
             return
         if self.mode == "heading_name" and (line.startswith("(") or not is_upper_text(line)):
@@ -380,7 +384,14 @@ class SheetParser:
             # not met: two implied options, "Không" (0) and "Có" (its points).
             for key, text, points in (("a", "Không", 0), ("b", "Có", criterion["points"])):
                 options.append(
-                    {"key": key, "text": text, "points": points, "min_stars": None, "eliminates": False, "implied": True}
+                    {
+                        "key": key,
+                        "text": text,
+                        "points": points,
+                        "min_stars": None,
+                        "eliminates": False,
+                        "implied": True,
+                    }
                 )
         note = criterion.get("note")
         if note:
@@ -456,7 +467,7 @@ def sheet_starts(lines: list[str], start: int, end: int) -> list[int]:
         if not m or int(m.group(1)) != expected:
             continue
         rest = m.group(2) or (lines[index + 1].strip() if index + 1 < end else "")
-        if rest.startswith("Bộ sản phẩm") or rest.startswith("Sản phẩm"):
+        if rest.startswith(("Bộ sản phẩm", "Sản phẩm")):
             starts.append(index)
             expected += 1
     if len(starts) != 26:
@@ -481,14 +492,14 @@ def parse_header(number: int, block: list[tuple[int, str]]) -> tuple[dict, int]:
             info["category"] = normalise(inner)
     # elimination clauses: "Hồ sơ bị loại khi: …" / "Bị loại khi: …" up to "Các tiêu chí"
     clause: list[str] | None = None
-    for index, text in enumerate(header):
+    for text in header:
         stripped = text.strip()
         if re.match(r"^(Hồ sơ bị loại khi|Bị loại khi)", stripped):
             if clause:
                 info["eliminations"].append(join_lines(clause))
             clause = [stripped]
         elif clause is not None:
-            if stripped.startswith("Các tiêu chí") or stripped.startswith("Thang điểm"):
+            if stripped.startswith(("Các tiêu chí", "Thang điểm")):
                 info["eliminations"].append(join_lines(clause))
                 clause = None
             elif stripped:
@@ -578,7 +589,11 @@ def locate(sheets: list[dict], target: dict) -> dict:
         node = next(h for p in sheet["parts"] for h in p["headings"] if h["number"] == target["heading"])
     if "criterion" in target:
         node = next(
-            c for p in sheet["parts"] for h in p["headings"] for c in h["criteria"] if c["number"] == target["criterion"]
+            c
+            for p in sheet["parts"]
+            for h in p["headings"]
+            for c in h["criteria"]
+            if c["number"] == target["criterion"]
         )
     if "option" in target:
         node = next(o for o in node["options"] if o["key"] == target["option"])
@@ -591,10 +606,9 @@ def apply_corrections(sheets: list[dict], corrections: list[dict]) -> None:
             continue  # a stray line skipped while parsing
         node = locate(sheets, correction)
         field = correction["field"]
-        if node.get(field) != correction["text_says"]:
-            raise ParseError(
-                f"sửa lỗi {correction['id']}: văn bản có {node.get(field)!r}, tệp sửa lỗi ghi {correction['text_says']!r}"
-            )
+        says = correction["text_says"]
+        if node.get(field) != says:
+            raise ParseError(f"sửa lỗi {correction['id']}: văn bản có {node.get(field)!r}, tệp sửa lỗi ghi {says!r}")
         node[field] = correction["data_uses"]
         node.setdefault("corrections", []).append(correction["id"])
 

@@ -6,6 +6,7 @@ Every message names the set and the criterion, heading or part, in Vietnamese fi
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 # Part totals by part code; set 26 (tourism services) has the same 40/25/35 split once its Part A header misprint
@@ -54,9 +55,7 @@ def validate_sheet_file(data: dict) -> list[ValidationError]:
 def _check_corrections(errors, sheet_no, where, node, known):
     for cid in node.get("corrections", []):
         if cid not in known:
-            errors.append(
-                ValidationError(sheet_no, where, f"sửa lỗi không rõ '{cid}'", f"unknown correction '{cid}'")
-            )
+            errors.append(ValidationError(sheet_no, where, f"sửa lỗi không rõ '{cid}'", f"unknown correction '{cid}'"))
 
 
 def validate_sheet(sheet: dict, known_corrections: set | frozenset = frozenset()) -> list[ValidationError]:
@@ -66,9 +65,7 @@ def validate_sheet(sheet: dict, known_corrections: set | frozenset = frozenset()
     expected_parts = sheet.get("part_points") or DEFAULT_PART_POINTS
     codes = [part.get("code") for part in sheet.get("parts", [])]
     if codes != list(expected_parts):
-        errors.append(
-            ValidationError(n, "", f"các phần {codes} khác {list(expected_parts)}", f"parts {codes} differ")
-        )
+        errors.append(ValidationError(n, "", f"các phần {codes} khác {list(expected_parts)}", f"parts {codes} differ"))
     part_sum = 0
     criterion_numbers: set[str] = set()
     for part in sheet.get("parts", []):
@@ -236,7 +233,7 @@ def _validate_criterion(n, criterion, known, criterion_numbers) -> list[Validati
         previous = (level, minima[level])
     # A higher star mark should sit on an option worth at least as much as a lower mark.
     marks = sorted((o["min_stars"], o.get("points") or 0, o["key"]) for o in options if o.get("min_stars"))
-    for (s1, p1, k1), (s2, p2, k2) in zip(marks, marks[1:]):
+    for (s1, p1, k1), (s2, p2, k2) in itertools.pairwise(marks):
         if s2 > s1 and p2 < p1:
             errors.append(
                 ValidationError(

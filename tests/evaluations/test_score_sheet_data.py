@@ -60,7 +60,9 @@ def test_counts(data):
     # 2,534 printed "□" plus one printed as "o" (set 7, criterion 7), plus implied yes/no options and options
     # derived from eliminating notes
     assert 2500 <= counts["options"] <= 2700
-    printed = sum(1 for c in all_criteria(data) for o in c["options"] if not o.get("implied") and not o.get("from_note"))
+    printed = sum(
+        1 for c in all_criteria(data) for o in c["options"] if not o.get("implied") and not o.get("from_note")
+    )
     assert printed == 2535
 
 
@@ -155,16 +157,24 @@ def test_corrections_are_recorded_and_applied(data):
 @pytest.mark.parametrize(
     ("mutate", "expected"),
     [
-        (lambda d: d["sheets"][11]["parts"][0]["headings"][2]["criteria"][1]["options"][-1].update(points=4),
-         "Bộ 12, tiêu chí 3.2: điểm tối đa các lựa chọn (4) khác điểm tiêu chí (1)"),
+        (
+            lambda d: d["sheets"][11]["parts"][0]["headings"][2]["criteria"][1]["options"][-1].update(points=4),
+            "Bộ 12, tiêu chí 3.2: điểm tối đa các lựa chọn (4) khác điểm tiêu chí (1)",
+        ),
         (lambda d: d["sheets"][0]["parts"][1].update(points=24), "Bộ 1, phần B: điểm phần (24) khác quy định (25)"),
         (lambda d: d["sheets"][2]["parts"][0]["headings"][0].update(points=17), "Bộ 3, đề mục 1: tổng điểm"),
-        (lambda d: d["sheets"][4]["parts"][0]["headings"][0]["criteria"][0]["options"][1].update(key="a"),
-         "Bộ 5, tiêu chí 1.1: khóa lựa chọn trùng"),
+        (
+            lambda d: d["sheets"][4]["parts"][0]["headings"][0]["criteria"][0]["options"][1].update(key="a"),
+            "Bộ 5, tiêu chí 1.1: khóa lựa chọn trùng",
+        ),
         (lambda d: d["sheets"][0]["parts"][0].update(corrections=["NOPE"]), "Bộ 1, phần A: sửa lỗi không rõ 'NOPE'"),
-        (lambda d: d["sheets"][0]["parts"][0]["headings"][0]["criteria"][2]["options"][1].update(min_stars=5)
-         or d["sheets"][0]["parts"][0]["headings"][0]["criteria"][2]["options"][2].update(min_stars=4),
-         "Bộ 1, tiêu chí 1.3: lựa chọn b (5 sao, 2 điểm) thấp hơn lựa chọn c (4 sao, 3 điểm)"),
+        (
+            lambda d: (
+                d["sheets"][0]["parts"][0]["headings"][0]["criteria"][2]["options"][1].update(min_stars=5)
+                or d["sheets"][0]["parts"][0]["headings"][0]["criteria"][2]["options"][2].update(min_stars=4)
+            ),
+            "Bộ 1, tiêu chí 1.3: lựa chọn b (5 sao, 2 điểm) thấp hơn lựa chọn c (4 sao, 3 điểm)",
+        ),
         (lambda d: d["sheets"][25].update(total=90), "Bộ 26: tổng điểm bộ (90"),
     ],
 )
