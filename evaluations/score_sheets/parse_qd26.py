@@ -18,13 +18,20 @@ machine over lines:
   of options, of which exactly one option of the criterion is chosen.
 * Stars (``***``, ``****``, ``*****``, sometimes written ``*** *`` or ``* * * *``, sometimes on a line of their own)
   are counted and removed from the option text: ``min_stars`` = number of asterisks.
+* Three-level numbering (sets 11 and 13, "6.1. Ngoại hình 4" over "6.1.1. Tạp chất 2"): the middle level is listed
+  in the heading's ``subheadings`` and each scored item is a criterion ("6.1.1") with ``subheading: "6.1"``.
+* A criterion printed without options ("2.4. Ghi nhãn hàng hóa có sử dụng song ngữ … 1") gets two implied options,
+  "Không" (0) and "Có" (its points), marked ``implied: true``.
+* One checkbox in set 7 (criterion 7) is printed as the letter "o"; it is read as "□".
 * A criterion note that eliminates the product ("Ghi chú: Bị loại nếu …", "… sẽ bị loại bỏ") is kept as the note
   and is also offered as one more option (points 0, ``eliminates: true``, ``from_note: true``) so a council member
   can record that finding on the criterion; its text is also listed in the sheet's ``eliminations``.
 
 Misprints are not fixed silently: each one is an entry of the corrections file (``*.corrections.json``) naming the
-sheet, the element, the field, what the text says (checked against what was parsed) and what the data uses.  A part
-whose header "(NN Điểm)" differs from its scale column stops the parser unless a correction covers it.
+sheet, the element, the field, what the text says (checked against what was parsed) and what the data uses, the
+line number and the reason; ``field: "line"`` skips a stray line.  A part whose header "(NN Điểm)" differs from its
+scale column stops the parser unless a correction covers it.  The corrections are copied into the data file so that
+``validation.validate_sheet_file`` can check every correction id it meets.
 """
 
 from __future__ import annotations

@@ -88,15 +88,15 @@ def test_option_keys_in_order(data):
         (1, "1.3", "Gia tăng giá trị", 3, [1, 2, 3], [None, None, 5]),
         # set 1, line 1021: 5.2 conditional
         (1, "5.2", "Cấu trúc câu chuyện sản phẩm", 2, [0, 1, 2], [None, None, None]),
-        # set 1, line 1048+: 6.1 Kích thước, hình dạng bề ngoài, "Đồng đều****"
+        # set 1, line 1054: 6.1 Kích thước, hình dạng bề ngoài, "Đồng đều****"
         (1, "6.1", "Kích thước, hình dạng bề ngoài", 2, [0, 1, 2], [None, None, 4]),
         # set 11, line 5627: 6.2.1 Màu nước (three-level numbering)
         (11, "6.2.1", "Màu nước", 3, [0, 1, 2, 3], [None] * 4),
         # set 19, line 8873 (detached letters "Nguồn nguyên liệ u"): 1.1 with *** on the lowest option
         (19, "1.1", "Nguồn nguyên liệu", 4, [1, 2, 4, 0], [3, None, None, None]),
-        # set 26, line 11768: 1.1 Bộ phận điều phối quản lý và điều hành dịch vụ
+        # set 26, line 11770: 1.1 Bộ phận điều phối quản lý và điều hành dịch vụ
         (26, "1.1", "Bộ phận điều phối quản lý và điều hành dịch vụ", 3, [1, 3], [None, None]),
-        # set 26, line 11921: 3.5 Sở hữu trí tuệ, *** then ****
+        # set 26, line 11896: 3.5 Sở hữu trí tuệ, *** then ****
         (26, "3.5", "Sở hữu trí tuệ", 3, [1, 2, 3], [3, 4, None]),
     ],
 )
