@@ -8,11 +8,13 @@ most 180 days past expiry), expired, expiring (within ``OCOP_EXPIRING_DAYS`` of 
 import datetime
 
 from django.conf import settings
-from django.db.models import Case, CharField, Q, Value, When
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-EXTENSION_DAYS = 180
+from . import rules
+
+EXTENSION_DAYS = rules.LATE_RERATING_EXTENSION_DAYS
 
 
 class Status:
@@ -46,6 +48,7 @@ def expiring_days() -> int:
 
 def compute_status(
     *,
+    issued_on: datetime.date | None = None,
     expires_on: datetime.date,
     on: datetime.date,
     revoked_on: datetime.date | None = None,
@@ -54,24 +57,25 @@ def compute_status(
     rerating_decided_on: datetime.date | None = None,
     warn_days: int | None = None,
 ) -> str:
-    warn_days = expiring_days() if warn_days is None else warn_days
+    """The pure rule (``rules.certificate_status``) plus the portal's own "superseded" state."""
     if revoked_on is not None and revoked_on <= on:
         return Status.REVOKED
     if superseded:
         return Status.SUPERSEDED
-    pending = rerating_filed_on is not None and rerating_filed_on <= on and rerating_decided_on is None
-    if pending and on <= expires_on + datetime.timedelta(days=EXTENSION_DAYS):
-        return Status.IN_RERATING
-    if on > expires_on:
-        return Status.EXPIRED
-    if (expires_on - on).days <= warn_days:
-        return Status.EXPIRING
-    return Status.VALID
+    return rules.certificate_status(
+        issued_on=min(issued_on or on, on),
+        expires_on=expires_on,
+        today=on,
+        rerating_filed_on=rerating_filed_on,
+        rerating_decided_on=rerating_decided_on,
+        expiring_days=expiring_days() if warn_days is None else warn_days,
+    )
 
 
 def certificate_status(certificate, on: datetime.date | None = None) -> str:
     revocation = getattr(certificate, "revocation", None) if _has_revocation(certificate) else None
     return compute_status(
+        issued_on=certificate.issued_on,
         expires_on=certificate.expires_on,
         on=on or today(),
         revoked_on=revocation.revoked_on if revocation else None,
@@ -96,11 +100,17 @@ def status_q(status: str, on: datetime.date | None = None, prefix: str = "") -> 
     p = prefix
     revoked = Q(**{f"{p}revocation__revoked_on__lte": on})
     superseded = Q(**{f"{p}replaced_by__isnull": False})
-    pending = (
-        Q(**{f"{p}rerating_filed_on__isnull": False})
-        & Q(**{f"{p}rerating_filed_on__lte": on})
-        & Q(**{f"{p}rerating_decided_on__isnull": True})
-        & Q(**{f"{p}expires_on__gte": on - datetime.timedelta(days=EXTENSION_DAYS)})
+    filed_undecided = (
+        Q(**{f"{p}rerating_filed_on__lte": on})
+        & (Q(**{f"{p}rerating_decided_on__isnull": True}) | Q(**{f"{p}rerating_decided_on__gt": on}))
+    )
+    # Before expiry any pending re-rating counts; after it only one filed by the expiry date, for 180 days at most.
+    pending = filed_undecided & (
+        Q(**{f"{p}expires_on__gte": on})
+        | (
+            Q(**{f"{p}rerating_filed_on__lte": F(f"{p}expires_on")})
+            & Q(**{f"{p}expires_on__gte": on - datetime.timedelta(days=EXTENSION_DAYS)})
+        )
     )
     expired = Q(**{f"{p}expires_on__lt": on})
     expiring = Q(**{f"{p}expires_on__lte": on + datetime.timedelta(days=expiring_days())})

@@ -28,6 +28,12 @@ D = datetime.timedelta
             {"rerating_filed_on": EXPIRES - D(days=10), "rerating_decided_on": EXPIRES + D(days=2)},
             Status.EXPIRED,
         ),
+        (
+            EXPIRES + D(days=1),
+            {"rerating_filed_on": EXPIRES - D(days=10), "rerating_decided_on": EXPIRES + D(days=2)},
+            Status.IN_RERATING,
+        ),
+        (EXPIRES + D(days=3), {"rerating_filed_on": EXPIRES + D(days=1)}, Status.EXPIRED),
     ],
 )
 @pytest.mark.django_db
