@@ -100,9 +100,8 @@ def status_q(status: str, on: datetime.date | None = None, prefix: str = "") -> 
     p = prefix
     revoked = Q(**{f"{p}revocation__revoked_on__lte": on})
     superseded = Q(**{f"{p}replaced_by__isnull": False})
-    filed_undecided = (
-        Q(**{f"{p}rerating_filed_on__lte": on})
-        & (Q(**{f"{p}rerating_decided_on__isnull": True}) | Q(**{f"{p}rerating_decided_on__gt": on}))
+    filed_undecided = Q(**{f"{p}rerating_filed_on__lte": on}) & (
+        Q(**{f"{p}rerating_decided_on__isnull": True}) | Q(**{f"{p}rerating_decided_on__gt": on})
     )
     # Before expiry any pending re-rating counts; after it only one filed by the expiry date, for 180 days at most.
     pending = filed_undecided & (

@@ -1,0 +1,35 @@
+# OCOP Portal — the two commands a newcomer needs:
+#   make run   install everything, load units, score sheets and demo data, serve http://127.0.0.1:8000 (SQLite)
+#   make test  install everything and run the whole test suite (PostgreSQL when reachable)
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python 2>/dev/null || command -v python3)
+
+.PHONY: run test venv lint bench-public bench-expiry bench-import clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Cần Python 3.12+ / Python 3.12 or newer is required (found %s)" % sys.version.split()[0])'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_admin_units
+	@if $(PY) manage.py help load_score_sheets >/dev/null 2>&1; then $(PY) manage.py load_score_sheets; fi
+	$(PY) manage.py load_demo_data
+	@echo "Cổng OCOP / OCOP Portal: http://127.0.0.1:8000  (tài khoản mẫu / demo users: see README)"
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: venv
+	bash scripts/run_tests.sh
+
+lint: venv
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
