@@ -5,6 +5,10 @@ from django.views.generic import TemplateView
 
 from .health import healthz
 
+admin.site.site_header = "Quản trị Cổng thông tin OCOP"
+admin.site.site_title = "Quản trị OCOP"
+admin.site.index_title = "Quản lý dữ liệu chương trình OCOP"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", healthz, name="healthz"),
