@@ -7,6 +7,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/", include("evaluations.api.urls_sheets")),
+    path("score-sheets/", include("evaluations.urls_sheets")),
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
 ]
 
