@@ -2,6 +2,7 @@
 
 import copy
 import json
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -108,7 +109,9 @@ def test_command_is_fast_and_idempotent(loaded_sheets):  # noqa: F811
 def test_first_load_from_empty_database(data):
     # Inside this test's transaction: remove the session's sheets and load from nothing.
     ScoreSheet.objects.all().delete()
+    started = time.monotonic()
     report = load_data(data=data, name="qd-26-2026.json")
+    assert time.monotonic() - started < 10
     assert report.count("created") == 26
     assert report.rows_created == 26 + 78 + 291 + 787 + 2603
     assert row_counts() == (26, 78, 291, 787, 2603)
