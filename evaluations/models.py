@@ -70,6 +70,11 @@ class ScoreSheet(models.Model):
     notes = models.JSONField(_("ghi chú"), default=list, blank=True)
     source = models.CharField(_("nguồn"), max_length=250, blank=True)
     content_hash = models.CharField(max_length=64, blank=True)
+    # As printed under the sheet's title: "(Sản phẩm: Thực phẩm. Nhóm: Thực phẩm tươi sống)".
+    category_name = models.CharField(_("ngành (như in trên phiếu)"), max_length=250, blank=True)
+    group_name = models.CharField(_("nhóm (như in trên phiếu)"), max_length=250, blank=True)
+    line = models.PositiveIntegerField(_("dòng trong văn bản"), null=True, blank=True)
+    corrections = models.JSONField(_("sửa lỗi in"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("phiếu đánh giá")
@@ -90,6 +95,10 @@ class SheetPart(models.Model):
     name = models.CharField(_("tên phần"), max_length=250)
     points = models.PositiveSmallIntegerField(_("điểm"))
     order = models.PositiveSmallIntegerField(default=0)
+    # Points printed in the part's header, when it differs from the scale (a misprint, see ``corrections``).
+    header_points = models.PositiveSmallIntegerField(_("điểm ghi ở tiêu đề"), null=True, blank=True)
+    line = models.PositiveIntegerField(_("dòng trong văn bản"), null=True, blank=True)
+    corrections = models.JSONField(_("sửa lỗi in"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("phần của phiếu")
@@ -107,6 +116,11 @@ class SheetHeading(models.Model):
     name = models.CharField(_("tên"), max_length=250)
     points = models.PositiveSmallIntegerField(_("điểm"))
     order = models.PositiveSmallIntegerField(default=0)
+    description = models.TextField(_("mô tả"), blank=True)
+    # Three-level numbering (e.g. 6.1 "Ngoại hình" grouping 6.1.1, 6.1.2): [{"number", "name", "points", "line"}].
+    subheadings = models.JSONField(_("tiêu chí nhóm"), default=list, blank=True)
+    line = models.PositiveIntegerField(_("dòng trong văn bản"), null=True, blank=True)
+    corrections = models.JSONField(_("sửa lỗi in"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("nhóm tiêu chí")
@@ -126,6 +140,13 @@ class Criterion(models.Model):
     points = models.PositiveSmallIntegerField(_("điểm tối đa"))
     condition = models.TextField(_("điều kiện áp dụng"), blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
+    description = models.TextField(_("yêu cầu, giải thích"), blank=True)
+    # Number of the sub-heading (three-level numbering) this criterion sits under, if any.
+    subheading = models.CharField(_("tiêu chí nhóm"), max_length=8, blank=True)
+    # The heading itself is scored (no numbered sub-criteria, e.g. set 26 heading 8).
+    heading_level = models.BooleanField(_("chấm ở cấp đề mục"), default=False)
+    line = models.PositiveIntegerField(_("dòng trong văn bản"), null=True, blank=True)
+    corrections = models.JSONField(_("sửa lỗi in"), default=list, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -145,6 +166,12 @@ class CriterionOption(models.Model):
     points = models.PositiveSmallIntegerField(_("điểm"))
     min_stars = models.PositiveSmallIntegerField(_("mức tối thiểu cho hạng sao"), null=True, blank=True)
     eliminates = models.BooleanField(_("loại hồ sơ"), default=False)
+    # A printed case grouping alternatives ("Trường hợp 1: …"), shown above its first option.
+    group = models.CharField(_("trường hợp"), max_length=250, blank=True)
+    # Not printed as "□": a yes/no pair implied by the text, or an eliminating note turned into an option.
+    implied = models.BooleanField(_("lựa chọn ngầm định"), default=False)
+    from_note = models.BooleanField(_("từ ghi chú loại hồ sơ"), default=False)
+    corrections = models.JSONField(_("sửa lỗi in"), default=list, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

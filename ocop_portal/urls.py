@@ -14,6 +14,8 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/", include("evaluations.api.urls_sheets")),
+    path("score-sheets/", include("evaluations.urls_sheets")),
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
 ]
 
