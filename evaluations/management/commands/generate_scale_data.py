@@ -1,4 +1,4 @@
-"""Generate a national-scale data set in PostgreSQL, set-based (INSERT … SELECT), reproducible from a seed.
+"""Generate a national-scale data set in PostgreSQL, set-based (INSERT … SELECT), reproducible from a seed (the same seed on an empty database gives the same rows).
 
     python manage.py generate_scale_data --products 200000 [--seed 42] [--scored-dossiers 14000]
 
@@ -68,7 +68,7 @@ SELECT n.producer_id, s.id,
     prov.code || '-' || com.code || '-' || n.stt || '-' || n.year,
     '', com.id, prov.id, '', '', now(), now()
 FROM numbered n
-JOIN sets s ON s.number = 1 + (n.g * 7919) %% 26
+JOIN sets s ON s.number = 1 + (n.g * 7919 + %(seed)s) %% 26
 JOIN districts_adminunit com ON com.id = n.commune_id
 JOIN districts_adminunit prov ON prov.id = com.parent_id
 CROSS JOIN LATERAL (SELECT
@@ -124,7 +124,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--products", type=int, default=200_000)
-        parser.add_argument("--seed", type=float, default=0.42, help="PostgreSQL setseed() value in [-1, 1]")
+        parser.add_argument("--seed", type=int, default=42, help="same seed + empty database = same data")
         parser.add_argument(
             "--scored-dossiers", type=int, default=None, help="dossiers with member sheets (default products/14)"
         )
@@ -152,21 +152,19 @@ class Command(BaseCommand):
             self.stdout.write(f"  {label}: {timings[label][0]:,} rows in {timings[label][1]:.1f} s")
 
         with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT setseed(%s)", [seed])
             run("producers", PRODUCERS_SQL, {"producers": max(products * 5 // 6, 1)})
-            run("products", PRODUCTS_SQL, {"products": products})
+            run("products", PRODUCTS_SQL, {"products": products, "seed": seed})
             run("decisions", DECISIONS_SQL)
             run("certificates", CERTIFICATES_SQL)
             run("certificate history links", LINK_REPLACED_SQL)
             run("revocations", REVOCATIONS_SQL)
             if scored_dossiers:
-                self.scored(run, scored_dossiers, members)
+                self.scored(run, scored_dossiers, members, seed)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.stdout.write(f"Xong / done in {time.monotonic() - started:.1f} s")
 
-    def scored(self, run, dossiers, members):
+    def scored(self, run, dossiers, members, seed):
         """Dossiers in a closed QĐ 26 round with `members` submitted sheets each and one choice per criterion."""
         from django.contrib.auth import get_user_model
 
@@ -184,7 +182,7 @@ class Command(BaseCommand):
         run("round", ROUND_SQL, {"council": council.pk})
         run("dossiers", DOSSIERS_SQL, {"dossiers": dossiers})
         run("member sheets", SHEETS_SQL, {"members": users})
-        run("option choices", CHOICES_SQL)
+        run("option choices", CHOICES_SQL, {"seed": seed})
         run("member totals", TOTALS_SQL)
 
 
@@ -227,7 +225,7 @@ CHOICES_SQL = """
 INSERT INTO evaluations_memberchoice (not_applicable, comment, criterion_id, option_id, sheet_id)
 SELECT false, '', c.id,
     (SELECT o.id FROM evaluations_criterionoption o WHERE o.criterion_id = c.id AND NOT o.eliminates
-     ORDER BY (o.id * 2654435761 + ms.id * 40503 + c.id) %% 7 < 4 DESC, o.points DESC LIMIT 1),
+     ORDER BY (o.points * 2654435761 + d.product_id * 40503 + ms.member_id * 131 + %(seed)s) %% 7 < 4 DESC, o.points DESC LIMIT 1),
     ms.id
 FROM evaluations_memberscoresheet ms
 JOIN evaluations_dossier d ON d.id = ms.dossier_id AND d.registration ->> 'source' = 'scale'
