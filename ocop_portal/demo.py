@@ -29,6 +29,7 @@ from evaluations.models import (
     RuleVersion,
 )
 from evaluations.rules import certificate_expiry
+from evaluations.services.certificates import record_certificate
 from products.models import Producer, ProducerType, Product, ProductSet, SalesPoint
 
 DEMO_PASSWORD = "ocop-demo-2026"
@@ -209,28 +210,23 @@ class DemoBuilder:
         DecisionItem.objects.get_or_create(
             decision=decision, product=product, defaults={"stars": stars, "score": score}
         )
-        # The newest certificate is the current one; older ones point to it.
-        older = Certificate.objects.filter(product=product, is_current=True, issued_on__lt=decision.issued_on)
         cert = Certificate.objects.filter(number=number).first()
         if cert is None:
-            replaced = list(older.exclude(number=number))
-            older.exclude(number=number).update(is_current=False)
-            newer_exists = Certificate.objects.filter(product=product, issued_on__gt=decision.issued_on).exists()
-            cert = Certificate.objects.create(
-                number=number,
+            cert = record_certificate(
                 product=product,
-                decision=decision,
+                number=number,
                 stars=stars,
                 issued_on=decision.issued_on,
                 rule_version=decision.rule_version,
                 issuing_authority=decision.authority,
                 issuing_level=decision.level,
+                decision=decision,
                 score=score,
-                is_current=not newer_exists,
-                **extra,
+                note="demo",
             )
-            for old in replaced:
-                Certificate.objects.filter(pk=old.pk).update(replaced_by=cert)
+            if extra:
+                Certificate.objects.filter(pk=cert.pk).update(**extra)
+                cert.refresh_from_db()
             self.counters.certificates += 1
         return cert
 
