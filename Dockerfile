@@ -8,7 +8,7 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 COPY . .
-RUN DEBUG=1 python manage.py collectstatic --noinput \
+RUN DEBUG=1 python manage.py compile_translations && DEBUG=1 python manage.py collectstatic --noinput \
     && useradd --system --uid 1000 ocop && mkdir -p /data/media /data/private && chown -R ocop /data
 USER ocop
 EXPOSE 8000

@@ -18,6 +18,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 venv: $(VENV)/.installed
 
 run: venv
+	$(PY) manage.py compile_translations
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_admin_units
 	@if $(PY) manage.py help load_score_sheets >/dev/null 2>&1; then $(PY) manage.py load_score_sheets; fi

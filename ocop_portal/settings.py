@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "simple_history",
     "axes",
+    "ocop_portal",
     "districts",
     "products",
     "evaluations",

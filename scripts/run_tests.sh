@@ -33,6 +33,7 @@ fi
 
 engine=$($PY -c "import dj_database_url,os; print(dj_database_url.parse(os.environ['DATABASE_URL'])['ENGINE'].rsplit('.',1)[-1])")
 echo "== Cơ sở dữ liệu kiểm thử / test database: ${engine} (${DATABASE_URL%%\?*})"
+$PY manage.py compile_translations >/dev/null || exit 1
 $PY manage.py check --fail-level WARNING || exit 1
 $PY manage.py makemigrations --check --dry-run >/dev/null || { echo "!! models and migrations disagree"; exit 1; }
 $PY -m pytest "$@"
