@@ -39,6 +39,32 @@ def certificate_html(certificate: Certificate) -> str:
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
+    """Rendered once per version of the certificate (WeasyPrint takes about a second); cached by the default cache.
+
+    The key holds everything printed that can change: the row's ``updated_at`` (revocation and re-rating touch
+    it), the decision's, the product's, the producer's and the site URL.
+    """
+    from django.core.cache import cache
+
+    key = "certificate-pdf:" + ":".join(
+        str(part)
+        for part in (
+            certificate.pk,
+            certificate.updated_at.timestamp(),
+            certificate.product.updated_at.timestamp(),
+            certificate.product.producer.updated_at.timestamp(),
+            certificate.decision.updated_at.timestamp() if certificate.decision_id else "",
+            settings.SITE_URL,
+        )
+    )
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_certificate_pdf(certificate)
+        cache.set(key, pdf, 24 * 3600)
+    return pdf
+
+
+def render_certificate_pdf(certificate: Certificate) -> bytes:
     from weasyprint import CSS, HTML
 
     return HTML(string=certificate_html(certificate), base_url=str(settings.BASE_DIR)).write_pdf(

@@ -39,6 +39,10 @@ def council_ids(user, *roles) -> list[int]:
     return [m.council_id for m in memberships(user) if not roles or m.role in roles]
 
 
+def is_administrator(user) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.ADMINISTRATOR)
+
+
 def is_officer(user) -> bool:
     """Anyone with a workflow role or a council seat sees the officer area."""
     return is_national(user) or bool(active_roles(user)) or bool(memberships(user))
@@ -51,7 +55,7 @@ def unit_in_scope(user, unit: AdminUnit | None, *roles) -> bool:
     A province office covers its province, its communes and the legacy units its province took over; a commune
     officer covers the commune; a district officer the legacy district.
     """
-    if is_national(user):
+    if is_administrator(user) or (not roles and is_national(user)):
         return True
     if unit is None:
         return False
@@ -69,8 +73,11 @@ def unit_in_scope(user, unit: AdminUnit | None, *roles) -> bool:
 
 
 def dossier_in_unit(user, dossier: Dossier, *roles) -> bool:
-    """Is the dossier's product located in a unit of one of the user's roles?"""
-    if is_national(user):
+    """Is the dossier's product located in a unit of one of the user's roles (any role, or one of ``roles``)?
+
+    National roles see every unit, but only the administrator acts for a local unit's role.
+    """
+    if is_administrator(user) or (not roles and is_national(user)):
         return True
     product = dossier.product
     for assignment in active_roles(user):
@@ -93,25 +100,18 @@ def intake_roles(dossier_or_version) -> tuple[str, ...]:
 
 # -- dossiers ----------------------------------------------------------------------------------------------------
 def can_create_dossier(user) -> bool:
-    return is_national(user) or has_role(user, Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER)
+    """Dossiers are received by communes (and, for historical rounds, legacy districts)."""
+    return is_administrator(user) or has_role(user, Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER)
 
 
 def can_edit_dossier(user, dossier: Dossier) -> bool:
     """The receiving officer enters and corrects the dossier while it is a draft or returned."""
-    return dossier.is_editable and (
-        user.is_superuser
-        or has_role(user, Role.ADMINISTRATOR)
-        or dossier_in_unit(user, dossier, *intake_roles(dossier))
-    )
+    return dossier.is_editable and dossier_in_unit(user, dossier, *intake_roles(dossier))
 
 
 def can_review_dossier(user, dossier: Dossier) -> bool:
     """Mẫu 03, forward or return: the receiving unit, while the dossier waits for its review."""
-    return dossier.status == DossierStatus.SUBMITTED and (
-        user.is_superuser
-        or has_role(user, Role.ADMINISTRATOR)
-        or dossier_in_unit(user, dossier, *intake_roles(dossier))
-    )
+    return dossier.status == DossierStatus.SUBMITTED and dossier_in_unit(user, dossier, *intake_roles(dossier))
 
 
 def can_return_forwarded(user, dossier: Dossier) -> bool:
@@ -138,7 +138,7 @@ def can_open_round(user) -> bool:
 
 def can_manage_round(user, round_: Round) -> bool:
     """The OCOP office of the round's unit (district officer for a legacy district round; central office)."""
-    if user.is_superuser or has_role(user, Role.ADMINISTRATOR):
+    if is_administrator(user):
         return True
     if round_.level == CouncilLevel.CENTRAL:
         return has_role(user, Role.CENTRAL_OFFICE)
@@ -173,7 +173,7 @@ def can_add_finding(user, round_: Round) -> bool:
 
 # -- decisions, certificates, revocations ------------------------------------------------------------------------
 def can_draft_decision(user, council_id) -> bool:
-    return is_secretary(user, council_id) or user.is_superuser or has_role(user, Role.ADMINISTRATOR)
+    return is_secretary(user, council_id) or is_administrator(user)
 
 
 def can_edit_decision(user, decision: Decision) -> bool:
@@ -191,7 +191,7 @@ def revoking_level(stars: int) -> str:
 
 
 def can_revoke(user, certificate: Certificate) -> bool:
-    if user.is_superuser or has_role(user, Role.ADMINISTRATOR):
+    if is_administrator(user):
         return True
     if revoking_level(certificate.stars) == CouncilLevel.CENTRAL:
         return has_role(user, Role.CENTRAL_OFFICE)
@@ -202,7 +202,7 @@ def can_revoke(user, certificate: Certificate) -> bool:
 
 def can_file_follow_up(user, certificate: Certificate) -> bool:
     """Re-rating or upgrade dossiers are received by the commune of the product (QĐ 26/2026)."""
-    if is_national(user):
+    if is_administrator(user):
         return True
     return any(
         a.role == Role.COMMUNE_OFFICER and a.unit_id == certificate.product.commune_id for a in active_roles(user)

@@ -378,7 +378,8 @@ def decisions_for(user) -> QuerySet[Decision]:
     base = Decision.objects.all()
     if is_national(user):
         return base
-    q = Q(council_id__in=permissions.council_ids(user))
+    # Drafts: the council's secretary and chair; issued decisions: every member of a council at that level and unit.
+    q = Q(council_id__in=permissions.council_ids(user, "secretary", "chair"))
     for membership in permissions.memberships(user):
         council = membership.council
         q |= Q(level=council.level, unit_id=council.unit_id, status=Decision.Status.ISSUED)

@@ -100,7 +100,8 @@ def run(request, action, success: str) -> bool:
         for message in getattr(error, "messages", None) or [str(error)]:
             messages.error(request, message)
         return False
-    messages.success(request, success)
+    if success:
+        messages.success(request, success)
     return True
 
 
@@ -733,7 +734,7 @@ def _own_sheet(user, dossier, round_, attempt):
 
 def _may_see_result(user, round_, dossier) -> bool:
     """Chair and secretary after quorum; a member once their own sheet of the attempt is in; managers once final."""
-    if user.is_superuser:
+    if permissions.is_administrator(user):
         return True
     role = permissions.council_role(user, round_.council_id)
     if role in (CouncilRole.SECRETARY,) or permissions.can_manage_round(user, round_):
@@ -759,18 +760,36 @@ def score(request, round_pk, dossier_pk):
         own is None or own.status == MemberScoreSheet.Status.DRAFT
     )
     paper_form = None
+    if request.method == "POST" and not can_edit:
+        if own is not None and own.status != MemberScoreSheet.Status.DRAFT:
+            messages.error(
+                request,
+                _("Phiếu lần chấm %(n)s đã nộp: điểm đã nộp không sửa được. Nếu cần, chủ tịch hội đồng mở chấm lại.")
+                % {"n": attempt},
+            )
+        else:
+            messages.error(request, _("Hồ sơ không còn mở để chấm điểm."))
+        return redirect("workflow:score", round_pk=round_.pk, dossier_pk=dossier.pk)
     if request.method == "POST":
-        allowed(can_edit)
         submit = request.POST.get("action") == "submit"
         if sheet is not None:
             choices = read_sheet_choices(request.POST, sheet)
+            # The draft is kept even when the submission is refused (e.g. a criterion left out).
             ok = run(
                 request,
                 lambda: scoring_services.save_sheet(
-                    actor=user, dossier=dossier, round_=round_, sheet_data=sheet, choices=choices, submit=submit
+                    actor=user, dossier=dossier, round_=round_, sheet_data=sheet, choices=choices, submit=False
                 ),
-                _("Đã nộp phiếu chấm. Cảm ơn!") if submit else _("Đã lưu nháp phiếu chấm."),
+                "" if submit else _("Đã lưu nháp phiếu chấm."),
             )
+            if ok and submit:
+                ok = run(
+                    request,
+                    lambda: scoring_services.save_sheet(
+                        actor=user, dossier=dossier, round_=round_, sheet_data=sheet, choices=choices, submit=True
+                    ),
+                    _("Đã nộp phiếu chấm. Cảm ơn!"),
+                )
         else:
             paper_form = PaperScoreForm(request.POST, rule_version=round_.rule_version)
             ok = paper_form.is_valid() and run(

@@ -67,7 +67,7 @@ def holidays() -> list[datetime.date]:
 @transaction.atomic
 def create_producer(*, actor, data: dict) -> Producer:
     producer = Producer(**data)
-    producer.full_clean()
+    producer.full_clean(exclude=["slug", "search_name"])
     producer.save()
     audit.record(
         actor=actor, action="producer.created", target=producer, unit=producer.commune, after={"name": producer.name}
