@@ -133,7 +133,7 @@ POST_DATA = {"open/close scoring": {"status": "open"}, "return dossier": {"retur
 
 
 @pytest.fixture
-def world(loaded_sheets):
+def world(loaded_sheets):  # noqa: F811 - the imported fixture
     a = Province("81", "Tỉnh Quyền A").build("qa")
     b = Province("82", "Tỉnh Quyền B").build("qb")
     legacy_province = unit("legacy", "province", "83", "Tỉnh Cũ C")
