@@ -31,12 +31,14 @@ def default_authority(council: Council) -> str:
     """The body that signs: UBND of the province (or legacy district), or the Ministry for 5★."""
     if council.level == CouncilLevel.CENTRAL:
         return "Bộ Nông nghiệp và Môi trường"
-    unit = council.unit
-    prefix = "UBND " if not unit.name.lower().startswith(("ubnd", "ủy ban")) else ""
-    name = unit.name
-    if council.level == CouncilLevel.PROVINCE and not name.lower().startswith(("tỉnh", "thành phố")):
+    name = council.unit.name
+    if name.lower().startswith(("ubnd", "ủy ban")):
+        return name
+    if name.lower().startswith(("tỉnh", "thành phố", "quận", "huyện", "thị xã")):
+        name = name[0].lower() + name[1:]  # "UBND thành phố Hà Nội", as decisions are headed
+    elif council.level == CouncilLevel.PROVINCE:
         name = f"tỉnh {name}"
-    return f"{prefix}{name}"
+    return f"UBND {name}"
 
 
 def _eligible(council: Council, result_ids) -> list[EvaluationResult]:
