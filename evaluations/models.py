@@ -278,9 +278,11 @@ class Dossier(models.Model):
     submitted_at = models.DateTimeField(_("ngày nộp"), null=True, blank=True)
     # Workflow: the level the dossier waits for or is scored at, the review deadline (15 working days from
     # receipt, Điều 7.2), the scoring attempt in its current round (a re-score is a new attempt), samples.
-    stage_level = models.CharField(_("cấp đang xử lý"), max_length=10, choices=CouncilLevel.choices, blank=True)
+    stage_level = models.CharField(
+        _("cấp đang xử lý"), max_length=10, choices=CouncilLevel.choices, blank=True, default="", db_default=""
+    )
     review_deadline = models.DateField(_("hạn xem xét"), null=True, blank=True)
-    scoring_attempt = models.PositiveSmallIntegerField(_("lần chấm hiện tại"), default=1)
+    scoring_attempt = models.PositiveSmallIntegerField(_("lần chấm hiện tại"), default=1, db_default=1)
     samples_received_on = models.DateField(_("ngày nhận mẫu sản phẩm"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -364,7 +366,7 @@ class DossierAttachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
     # The submission (dossier revision) the file was added for; removing a file keeps it for the record.
-    revision = models.PositiveSmallIntegerField(_("lần nộp"), default=1)
+    revision = models.PositiveSmallIntegerField(_("lần nộp"), default=1, db_default=1)
     removed_at = models.DateTimeField(_("ngày gỡ bỏ"), null=True, blank=True)
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -408,8 +410,8 @@ class LocalAssessment(models.Model):
     conclusion = models.TextField(_("kết luận"), blank=True)
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     assessed_on = models.DateField(_("ngày đánh giá"), null=True, blank=True)
-    components_complete = models.BooleanField(_("thành phần hồ sơ đầy đủ"), default=False)
-    proposal_number = models.CharField(_("số văn bản đề nghị"), max_length=60, blank=True)
+    components_complete = models.BooleanField(_("thành phần hồ sơ đầy đủ"), default=False, db_default=False)
+    proposal_number = models.CharField(_("số văn bản đề nghị"), max_length=60, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("báo cáo đánh giá của xã (Mẫu 03)")
@@ -526,13 +528,15 @@ class EvaluationResult(models.Model):
     is_final = models.BooleanField(_("đã chốt"), default=False)
     computed_at = models.DateTimeField(auto_now=True)
     # Who recognises the star (rules.recognising_level), once final: a decision at that level picks it up.
-    recognised_by_level = models.CharField(_("cấp công nhận"), max_length=10, choices=CouncilLevel.choices, blank=True)
+    recognised_by_level = models.CharField(
+        _("cấp công nhận"), max_length=10, choices=CouncilLevel.choices, blank=True, default="", db_default=""
+    )
     finalised_at = models.DateTimeField(_("thời điểm chốt"), null=True, blank=True)
     finalised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reopened_at = models.DateTimeField(_("thời điểm mở chấm lại"), null=True, blank=True)
-    reopen_reason = models.TextField(_("lý do chấm lại"), blank=True)
+    reopen_reason = models.TextField(_("lý do chấm lại"), blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("kết quả đánh giá")

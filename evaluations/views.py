@@ -1010,19 +1010,14 @@ def result(request, round_pk, dossier_pk):
             "can_reopen": chair and in_round and current is not None and current.attempt == dossier.scoring_attempt,
             "finalise_form": FinaliseForm(),
             "reopen_form": ReasonForm(prefix="reopen"),
-            "route": rules.route_result(
-                round_.rule_version.code,
-                round_.level,
-                current.mean_score,
-                current.stars,
-                {"recognised": "recognised", "not_recognised": "not_recognised", "rejected": "rejected"}[
-                    current.outcome
-                ],
-            )
-            if current
-            else None,
+            "route": route_of(dossier, round_, current) if current else None,
         },
     )
+
+
+def route_of(dossier, round_, result):
+    """Where the result goes once final (as the service will route it)."""
+    return scoring_services.route_for(dossier, round_, result)
 
 
 @officer_required

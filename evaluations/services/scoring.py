@@ -340,6 +340,21 @@ def current_result(dossier: Dossier, round_: Round) -> EvaluationResult | None:
     return EvaluationResult.objects.filter(dossier=dossier, round=round_, attempt=dossier.scoring_attempt).first()
 
 
+def route_for(dossier: Dossier, round_: Round, result: EvaluationResult) -> rules.Route:
+    """``rules.route_result`` plus one portal rule: an upgrade that does not reach a higher star than the
+    certificate in force changes nothing (the producer keeps the certificate; no decision is issued)."""
+    route = rules.route_result(round_.rule_version.code, round_.level, result.mean_score, result.stars, result.outcome)
+    previous = dossier.previous_certificate if dossier.previous_certificate_id else None
+    if (
+        dossier.kind == DossierKind.UPGRADE
+        and previous is not None
+        and route.action == "recognise"
+        and (result.stars or 0) <= previous.stars
+    ):
+        return rules.Route("stop", None)
+    return route
+
+
 @transaction.atomic
 def finalise_result(
     *, actor, dossier: Dossier, round_: Round, discussed: bool = False, today: datetime.date | None = None
@@ -367,8 +382,7 @@ def finalise_result(
             )
             % {"spread": result.details["spread"], "limit": result.details["spread_limit"]}
         )
-    status = {value: key for key, value in OUTCOME_OF_STATUS.items()}[result.outcome]
-    route = rules.route_result(round_.rule_version.code, round_.level, result.mean_score, result.stars, status)
+    route = route_for(dossier, round_, result)
     before = _snapshot(dossier)
     result.is_final = True
     result.finalised_at = timezone.now()

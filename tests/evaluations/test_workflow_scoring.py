@@ -255,3 +255,29 @@ def test_audit_entries_cannot_be_edited_or_deleted(scene):
     assert client.post(f"/admin/evaluations/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     entry.refresh_from_db()
     assert entry.note == ""
+
+
+def test_an_upgrade_that_does_not_reach_a_higher_star_keeps_the_certificate(scene):
+    from evaluations.services.certificates import record_certificate
+
+    p, round_, dossier, sheet = scene
+    current = record_certificate(
+        product=dossier.product,
+        number="71-2025-0001",
+        stars=4,
+        issued_on=datetime.date(2025, 10, 1),
+        rule_version=round_.rule_version,
+        issuing_authority="UBND",
+        issuing_level="province",
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(kind="upgrade", previous_certificate=current)
+    for member in p.scorers:
+        submit_sheet(member, round_, dossier, options_for_total(sheet, 82))
+    page = as_user(p.chair).get(url(round_, dossier, "ket-qua")).content.decode()
+    assert "Nâng hạng không đạt hạng cao hơn" in page
+    as_user(p.chair).post(url(round_, dossier, "chot"))
+    dossier.refresh_from_db()
+    result = EvaluationResult.objects.get(dossier=dossier)
+    assert result.stars == 4 and result.recognised_by_level == "" and dossier.status == "not_recognised"
+    current.refresh_from_db()
+    assert current.is_current
