@@ -148,13 +148,26 @@ class AdvisoryFindingAdmin(admin.ModelAdmin):
     search_fields = ["text", "dossier__product__name"]
 
 
-class MemberChoiceInline(admin.TabularInline):
+class ReadOnlyAdminMixin:
+    """Scores are never overwritten (a re-score is a new attempt through the workflow): view only."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MemberChoiceInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = MemberChoice
     extra = 0
 
 
 @admin.register(MemberScoreSheet)
-class MemberScoreSheetAdmin(admin.ModelAdmin):
+class MemberScoreSheetAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["dossier", "member", "round", "attempt", "status", "total"]
     list_filter = ["status", "round"]
     search_fields = ["dossier__product__name", "member__username"]
@@ -163,7 +176,7 @@ class MemberScoreSheetAdmin(admin.ModelAdmin):
 
 
 @admin.register(EvaluationResult)
-class EvaluationResultAdmin(admin.ModelAdmin):
+class EvaluationResultAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["dossier", "round", "attempt", "mean_score", "stars", "outcome", "forwarded", "is_final"]
     list_filter = ["outcome", "stars", "forwarded", "is_final"]
     search_fields = ["dossier__product__name"]

@@ -276,6 +276,14 @@ class Dossier(models.Model):
     revision = models.PositiveSmallIntegerField(_("lần nộp"), default=1)
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
     submitted_at = models.DateTimeField(_("ngày nộp"), null=True, blank=True)
+    # Workflow: the level the dossier waits for or is scored at, the review deadline (15 working days from
+    # receipt, Điều 7.2), the scoring attempt in its current round (a re-score is a new attempt), samples.
+    stage_level = models.CharField(
+        _("cấp đang xử lý"), max_length=10, choices=CouncilLevel.choices, blank=True, default="", db_default=""
+    )
+    review_deadline = models.DateField(_("hạn xem xét"), null=True, blank=True)
+    scoring_attempt = models.PositiveSmallIntegerField(_("lần chấm hiện tại"), default=1, db_default=1)
+    samples_received_on = models.DateField(_("ngày nhận mẫu sản phẩm"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -295,10 +303,19 @@ class Dossier(models.Model):
                 condition=Q(kind="first") | Q(previous_certificate__isnull=False), name="dossier_followup_has_cert"
             ),
             models.CheckConstraint(condition=Q(revision__gte=1), name="dossier_revision_positive"),
+            models.CheckConstraint(condition=Q(scoring_attempt__gte=1), name="dossier_attempt_positive"),
+            models.CheckConstraint(
+                condition=~Q(status__in=["in_round"]) | Q(round__isnull=False), name="dossier_in_round_has_round"
+            ),
         ]
 
     def __str__(self):
         return f"{self.product} — {self.get_kind_display()}"
+
+    @property
+    def is_editable(self) -> bool:
+        """Only a draft or a returned dossier can be changed; submitting locks it."""
+        return self.status in (DossierStatus.DRAFT, DossierStatus.RETURNED)
 
 
 class DossierRevision(models.Model):
@@ -348,6 +365,12 @@ class DossierAttachment(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # The submission (dossier revision) the file was added for; removing a file keeps it for the record.
+    revision = models.PositiveSmallIntegerField(_("lần nộp"), default=1, db_default=1)
+    removed_at = models.DateTimeField(_("ngày gỡ bỏ"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("tài liệu đính kèm")
@@ -387,6 +410,8 @@ class LocalAssessment(models.Model):
     conclusion = models.TextField(_("kết luận"), blank=True)
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     assessed_on = models.DateField(_("ngày đánh giá"), null=True, blank=True)
+    components_complete = models.BooleanField(_("thành phần hồ sơ đầy đủ"), default=False, db_default=False)
+    proposal_number = models.CharField(_("số văn bản đề nghị"), max_length=60, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("báo cáo đánh giá của xã (Mẫu 03)")
@@ -426,6 +451,13 @@ class MemberScoreSheet(models.Model):
     eliminated = models.BooleanField(_("bị loại"), default=False)
     submitted_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Paper sheets (rule versions whose sheets are not transcribed, e.g. QĐ 148 rounds): the member enters the
+    # points of parts A, B, C from the signed paper sheet and the highest star level whose minima it meets (2 = the
+    # 3★ minima are not met).
+    part_a = models.DecimalField(_("điểm phần A"), max_digits=5, decimal_places=2, null=True, blank=True)
+    part_b = models.DecimalField(_("điểm phần B"), max_digits=5, decimal_places=2, null=True, blank=True)
+    part_c = models.DecimalField(_("điểm phần C"), max_digits=5, decimal_places=2, null=True, blank=True)
+    minima_level = models.PositiveSmallIntegerField(_("đạt mức tối thiểu của hạng"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("phiếu chấm của thành viên")
@@ -437,6 +469,20 @@ class MemberScoreSheet(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status="recused") | ~Q(recusal_reason=""), name="membersheet_recusal_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="submitted") | Q(submitted_at__isnull=False),
+                name="membersheet_submitted_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(minima_level__isnull=True) | Q(minima_level__gte=2, minima_level__lte=5),
+                name="membersheet_minima_level_2_to_5",
+            ),
+            models.CheckConstraint(
+                condition=(Q(part_a__isnull=True) | Q(part_a__gte=0))
+                & (Q(part_b__isnull=True) | Q(part_b__gte=0))
+                & (Q(part_c__isnull=True) | Q(part_c__gte=0)),
+                name="membersheet_parts_nonneg",
             ),
         ]
 
@@ -481,12 +527,28 @@ class EvaluationResult(models.Model):
     details = models.JSONField(default=dict, blank=True)
     is_final = models.BooleanField(_("đã chốt"), default=False)
     computed_at = models.DateTimeField(auto_now=True)
+    # Who recognises the star (rules.recognising_level), once final: a decision at that level picks it up.
+    recognised_by_level = models.CharField(
+        _("cấp công nhận"), max_length=10, choices=CouncilLevel.choices, blank=True, default="", db_default=""
+    )
+    finalised_at = models.DateTimeField(_("thời điểm chốt"), null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reopened_at = models.DateTimeField(_("thời điểm mở chấm lại"), null=True, blank=True)
+    reopen_reason = models.TextField(_("lý do chấm lại"), blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("kết quả đánh giá")
         verbose_name_plural = _("kết quả đánh giá")
         constraints = [
             models.UniqueConstraint(fields=["dossier", "round", "attempt"], name="result_unique_attempt"),
+            models.UniqueConstraint(
+                fields=["dossier", "round"], condition=Q(is_final=True), name="result_one_final_per_round"
+            ),
+            models.CheckConstraint(
+                condition=~(Q(is_final=True) & Q(reopened_at__isnull=False)), name="result_final_not_reopened"
+            ),
             models.CheckConstraint(condition=Q(mean_score__gte=0, mean_score__lte=100), name="result_mean_range"),
             models.CheckConstraint(
                 condition=Q(stars__isnull=True) | Q(stars__gte=1, stars__lte=5), name="result_stars_range"
@@ -512,6 +574,11 @@ class Decision(models.Model):
     status = models.CharField(_("trạng thái"), max_length=8, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The council whose secretary drafted it (workflow decisions; imported ones have none).
+    council = models.ForeignKey(
+        Council, verbose_name=_("hội đồng"), null=True, blank=True, on_delete=models.PROTECT, related_name="decisions"
+    )
+    issued_at = models.DateTimeField(_("thời điểm ban hành trên hệ thống"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("quyết định công nhận")
@@ -529,12 +596,19 @@ class DecisionItem(models.Model):
     dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     stars = models.PositiveSmallIntegerField(_("hạng sao"))
     score = models.DecimalField(_("điểm"), max_digits=5, decimal_places=2, null=True, blank=True)
+    # The council result this item recognises: a result can be recognised by one decision only.
+    result = models.ForeignKey(
+        EvaluationResult, null=True, blank=True, on_delete=models.PROTECT, related_name="decision_items"
+    )
 
     class Meta:
         verbose_name = _("sản phẩm trong quyết định")
         verbose_name_plural = _("sản phẩm trong quyết định")
         constraints = [
             models.UniqueConstraint(fields=["decision", "product"], name="decisionitem_unique_product"),
+            models.UniqueConstraint(
+                fields=["result"], condition=Q(result__isnull=False), name="decisionitem_result_once"
+            ),
             models.CheckConstraint(condition=Q(stars__gte=3, stars__lte=5), name="decisionitem_stars_3_to_5"),
         ]
 
@@ -618,10 +692,18 @@ class Revocation(models.Model):
     reason = models.TextField(_("lý do chi tiết"), blank=True)
     producer_notified_on = models.DateField(_("ngày thông báo chủ thể"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Date of the competent authority's conclusion; the revocation is due within 15 days of it (Điều 8.4).
+    concluded_on = models.DateField(_("ngày có kết luận"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("thu hồi giấy chứng nhận")
         verbose_name_plural = _("thu hồi giấy chứng nhận")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(concluded_on__isnull=True) | Q(concluded_on__lte=F("revoked_on")),
+                name="revocation_after_conclusion",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.certificate} — {self.get_ground_display()}"

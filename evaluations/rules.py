@@ -495,3 +495,96 @@ def certificate_status(
     ):
         return "in_rerating"
     return "expired"
+
+
+# -- workflow ----------------------------------------------------------------------------------------------------
+REVIEW_WORKING_DAYS = 15
+LEVEL_ORDER: dict[str, int] = {"commune": 0, "district": 1, "province": 2, "central": 3}
+# Fixed public holidays (day, month) of the Labour Code; Tết and the Hùng Kings' day move with the lunar calendar
+# and come from settings (OCOP_PUBLIC_HOLIDAYS).
+FIXED_HOLIDAYS = ((1, 1), (30, 4), (1, 5), (2, 9))
+
+
+def is_working_day(day: dt.date, holidays: Iterable[dt.date] = ()) -> bool:
+    return day.weekday() < 5 and (day.day, day.month) not in FIXED_HOLIDAYS and day not in set(holidays)
+
+
+def add_working_days(start: dt.date, days: int, holidays: Iterable[dt.date] = ()) -> dt.date:
+    """The ``days``-th working day after ``start`` (Monday–Friday, not a public holiday); ``start`` itself is the
+    day of receipt and does not count."""
+    if days < 0:
+        raise ValueError("số ngày làm việc phải không âm / working days must be non-negative")
+    extra = frozenset(holidays)
+    day, left = start, days
+    while left:
+        day += dt.timedelta(days=1)
+        if is_working_day(day, extra):
+            left -= 1
+    return day
+
+
+def review_deadline(received_on: dt.date, holidays: Iterable[dt.date] = ()) -> dt.date:
+    """Điều 7.2: the commune reviews a dossier within 15 working days of receiving it."""
+    return add_working_days(received_on, REVIEW_WORKING_DAYS, holidays)
+
+
+def consensus_level(levels: Iterable[int]) -> int | None:
+    """Low median of the members' "minima met up to level N" answers on paper sheets (the ADR 0002 rule)."""
+    values = sorted(levels)
+    if not values:
+        return None
+    return values[(len(values) - 1) // 2]
+
+
+def star_rating_from_levels(
+    mean: Decimal | float | str, minima_levels: Iterable[int], *, eliminated: bool = False
+) -> StarOutcome:
+    """Star for a council that scored on paper sheets (rule versions whose sheets are not transcribed).
+
+    Each member states the highest level (2–5) whose minima the product meets on their sheet, 2 meaning the 3★
+    minima fail; the council's level is the low median (a strict majority must agree, as for criteria), and the
+    star is the lower of the band and that level.  ``failed_minima`` lists the levels above it.
+    """
+    if eliminated:
+        return StarOutcome(stars=None, status="rejected", failed_minima={})
+    band = band_stars(mean)
+    level = consensus_level(minima_levels)
+    level = 5 if level is None else level
+    stars = min(band, level)
+    failures = {n: [] for n in STAR_LEVELS if n > level and n <= band}
+    status: Status = "recognised" if stars >= STAR_LEVELS[0] else "not_recognised"
+    return StarOutcome(stars=stars, status=status, failed_minima=failures)
+
+
+@dataclass(frozen=True)
+class Route:
+    """What follows a council's final result: ``recognise`` at ``level``, ``forward`` to ``level``, or ``stop``."""
+
+    action: Literal["recognise", "forward", "stop"]
+    level: Level | None
+
+
+def route_result(
+    rule_version_code: str, level: Level, mean: Decimal | float | str | None, stars: int | None, status: Status
+) -> Route:
+    """Where a result of a council at ``level`` goes under the rule version.
+
+    * not recognised or rejected: stop (no decision, no certificate);
+    * the star is recognised above this level and this level forwards at that score: forward (QĐ 148: a district
+      4★ goes to the province; QĐ 26/2026: a province ≥90 with the 5★ minima goes to the centre as "tiềm năng 5★");
+    * otherwise the level that recognises the star decides, which may be this level or a lower one: when the
+      centre scores a product below 90 the province may still recognise 3–4★ (Điều 7.4).
+    """
+    if status != "recognised" or stars is None or stars < STAR_LEVELS[0]:
+        return Route("stop", None)
+    recogniser = recognising_level(rule_version_code, stars)
+    if recogniser is None:
+        return Route("stop", None)
+    if LEVEL_ORDER[recogniser] > LEVEL_ORDER[level]:
+        target = forward_to(rule_version_code, level, mean)
+        if target is not None:
+            return Route("forward", target)
+        # The score does not reach the forwarding threshold (cannot happen with the official bands): the highest
+        # star this level may recognise is what it can do; nothing is silently dropped.
+        return Route("stop", None)
+    return Route("recognise", recogniser)

@@ -32,6 +32,8 @@ from evaluations.rules import certificate_expiry
 from evaluations.services.certificates import record_certificate
 from products.models import Producer, ProducerType, Product, ProductSet, SalesPoint
 
+from .demo_workflow import load_workflow_demo
+
 DEMO_PASSWORD = "ocop-demo-2026"
 SEED = 2019
 
@@ -234,7 +236,8 @@ class DemoBuilder:
     def users(self):
         User = get_user_model()
         for username, full_name, role, unit_key in DEMO_USERS + [(u, n, None, None) for u, n, _ in COUNCIL_MEMBERS]:
-            last, first = full_name.rsplit(" ", 1) if " " in full_name else (full_name, "")
+            # Vietnamese names read family name first; get_full_name() prints first_name first, so keep it whole.
+            first, last = full_name, ""
             user, created = User.objects.get_or_create(
                 username=username,
                 defaults={"first_name": first, "last_name": last, "email": f"{username}@ocop.example.vn"},
@@ -245,6 +248,8 @@ class DemoBuilder:
                 user.is_superuser = role == "administrator"
                 user.save()
                 self.counters.users += 1
+            elif (user.first_name, user.last_name) != (first, last):
+                User.objects.filter(pk=user.pk).update(first_name=first, last_name=last)
             if role:
                 unit = self.unit(*unit_key) if unit_key else None
                 RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit)
@@ -745,6 +750,7 @@ class DemoBuilder:
                         "assessed_on": self.today - datetime.timedelta(days=5),
                     },
                 )
+        return round_
 
     def dossier(self, product, rule_version, round_, intake_unit, status, submitted=None) -> Dossier:
         dossier, created = Dossier.objects.get_or_create(
@@ -788,7 +794,8 @@ def load_demo(today: datetime.date) -> Counters:
     builder.hadong_2020(city_2019)
     builder.donga_2021()
     builder.yyen_2023()
-    builder.current_flow(council, central)
+    round_ = builder.current_flow(council, central)
+    load_workflow_demo(builder, council, round_)  # ocop_portal/demo_workflow.py: something to do for each demo user
     return builder.counters
 
 

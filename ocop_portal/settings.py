@@ -272,11 +272,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 OCOP_EXPIRY_REMINDER_DAYS = [int(d) for d in env_list("OCOP_EXPIRY_REMINDER_DAYS", "90,30,7")]
 OCOP_DAILY_JOB_HOUR = env_int("OCOP_DAILY_JOB_HOUR", 2)
 OCOP_DEMO_DATA_ALLOWED = DEBUG
+# Movable public holidays (Tết, Hùng Kings' day) skipped by the commune's 15-working-day review clock, ISO dates.
+OCOP_PUBLIC_HOLIDAYS = env_list("OCOP_PUBLIC_HOLIDAYS")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("evaluations.api.urls_sheets")),
     path("score-sheets/", include("evaluations.urls_sheets")),
+    path("can-bo/", include("evaluations.urls", namespace="workflow")),
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
 ]
 

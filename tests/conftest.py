@@ -13,6 +13,23 @@ def pytest_report_header(config):
     )
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Keep the serialized test data reachable from every connection object.
+
+    Playwright's sync API runs an event loop in the main thread; from then on Django's connection handler hands out
+    a new connection object without ``_test_serialized_contents``, and ``serialized_rollback`` silently stopped
+    restoring the data migrations' rows (rule versions, taxonomy) in every transactional test after the first
+    browser test. Storing the contents on the connection class makes them visible to both objects.
+    """
+    from django.db import connections
+
+    for connection in connections.all():
+        contents = connection.__dict__.get("_test_serialized_contents")
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
+
+
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     """Each test writes uploads to its own private folder."""
