@@ -299,8 +299,7 @@ def record_steps(*, today: datetime.date, dry_run: bool = False, actor=None) -> 
             for code, queryset, due in step_querysets(today, since):
                 summary.recorded[code] = _insert_notices(code, queryset, due, today, now)
             if dry_run:
-                summary.skipped = apply_skips(today=today)
-                plan_officer_notices()
+                summary.skipped = _skip_and_plan(today)
                 summary.producer_emails = _pending_producers().count()
                 summary.officer_emails = _pending_officers().count()
                 transaction.set_rollback(True)
@@ -355,9 +354,11 @@ def apply_skips(*, today: datetime.date) -> dict[str, int]:
 
 
 def plan_officer_notices() -> int:
-    """Give every pending notice to its responsible officers (set-based); notices with none are marked so."""
+    """Give every pending notice to its responsible officers (set-based); notices with none are marked so.
+
+    Returns how many notices had no officer to send to.
+    """
     user_table = get_user_model()._meta.db_table
-    planned = 0
     with connection.cursor() as cursor:
         for role, unit_field in RESPONSIBLE_ROLES.items():
             legacy_only = " AND c.issuing_level = 'district'" if role == Role.DISTRICT_OFFICER else ""
@@ -376,11 +377,19 @@ def plan_officer_notices() -> int:
                 """,
                 [role.value],
             )
-            planned += cursor.rowcount
-    CertificateNotice.objects.filter(OFFICER_PENDING).exclude(
-        Exists(OfficerNotice.objects.filter(notice=OuterRef("pk")))
-    ).update(officer_skipped=Skip.NO_OFFICER)
-    return planned
+    return (
+        CertificateNotice.objects.filter(OFFICER_PENDING)
+        .exclude(Exists(OfficerNotice.objects.filter(notice=OuterRef("pk"))))
+        .update(officer_skipped=Skip.NO_OFFICER)
+    )
+
+
+def _skip_and_plan(today: datetime.date) -> dict[str, int]:
+    skipped = apply_skips(today=today)
+    no_officer = plan_officer_notices()
+    if no_officer:
+        skipped[f"officer.{Skip.NO_OFFICER}"] = no_officer
+    return skipped
 
 
 def _pending_producers():
@@ -576,8 +585,7 @@ def send_reminders(*, today: datetime.date, run_id: int | None = None) -> RunSum
         run_id = run_id.first()
     summary = RunSummary(run_on=today, checked_from=today, run_id=run_id)
     with transaction.atomic():
-        summary.skipped = apply_skips(today=today)
-        plan_officer_notices()
+        summary.skipped = _skip_and_plan(today)
     with mailers.default as mailer:  # one SMTP connection for the whole run
         for producer_id in list(_pending_producers()):
             summary.producer_emails += _send_to_producer(mailer, producer_id, run_id)
