@@ -63,7 +63,7 @@ def enqueue_safely(task, **kwargs) -> bool:
     """
     try:
         task.apply_async(kwargs=kwargs, retry=False)
-    except Exception:  # kombu / redis connection errors (and, in eager mode, the task's own failure)
-        logger.warning("could not queue %s", task.name, exc_info=True)
+    except Exception as error:  # kombu / redis connection errors (and, in eager mode, the task's own failure)
+        logger.warning("could not queue %s: %r", task.name, error)
         return False
     return True

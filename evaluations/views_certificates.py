@@ -146,6 +146,7 @@ def certificate_export(request, kind):
     if not filterset.is_valid():
         messages.error(request, _("Bộ lọc không hợp lệ, chưa xuất được tệp / invalid filters, nothing exported."))
         return redirect(request.path.rsplit("excel/", 1)[0])
+    queryset = filterset.qs  # applies the filters now: a unit out of scope answers 404 before any work
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(LISTS[kind]["title"])[:31])
     for index, (_label, width) in enumerate(EXCEL_COLUMNS):
@@ -159,7 +160,7 @@ def certificate_export(request, kind):
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    for cert in _rows(filterset.qs.iterator(chunk_size=2000), on):
+    for cert in _rows(queryset.iterator(chunk_size=2000), on):
         product, producer = cert.product, cert.product.producer
         sheet.append(
             [

@@ -40,7 +40,7 @@ def issue(issued_on, *, commune=None, producer=None, email=None, product=None, s
 
 
 def officer(role, unit, *, email=True, username=None):
-    user = UserFactory(**({"username": username} if username else {}))
+    user = UserFactory(password=None, **({"username": username} if username else {}))  # no slow hashing
     if not email:
         type(user).objects.filter(pk=user.pk).update(email="")
         user.refresh_from_db()
