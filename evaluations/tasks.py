@@ -26,6 +26,7 @@ RETRY_POLICY = {
     "retry_backoff_max": 3600,
     "retry_jitter": True,
     "max_retries": 8,
+    "ignore_result": True,  # CertificateJobRun keeps what each run did
 }
 
 
