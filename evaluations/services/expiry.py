@@ -23,7 +23,9 @@ week or month is caught up, and the cost grows with the certificates crossing a 
 Sending: pending notices go through set-based skip rules (revoked or replaced, re-rating already filed, older than
 ``OCOP_NOTICE_CATCH_UP_DAYS`` — recorded but never sent in a flood —, overtaken by a newer step of the same
 certificate), then one e-mail per producer and one digest per responsible officer, each committed with the marks
-of exactly the notices it carried. A crash resends at most the one message in flight; everything else is sent once.
+of exactly the notices it carried, in committed batches of ``SEND_BATCH`` recipients. An SMTP error stops a batch
+after marking what it delivered; only a hard crash (power, OOM kill) inside a batch can resend up to that batch,
+with the same Message-ID each time.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.utils import DNS_NAME
 from django.db import connection, transaction
-from django.db.models import DateField, DateTimeField, Exists, F, OuterRef, Q, Value
+from django.db.models import DateField, DateTimeField, Exists, F, OuterRef, Q, Value, Window
+from django.db.models.functions import RowNumber
 from django.db.models.expressions import RawSQL
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -337,11 +340,13 @@ def apply_skips(*, today: datetime.date) -> dict[str, int]:
         for reason, condition in ((Skip.WITHDRAWN, withdrawn), (Skip.RERATING_FILED, filed), (Skip.STALE, stale)):
             ids = CertificateNotice.objects.filter(pending).filter(condition).values("pk")
             counts[f"{channel}.{reason}"] = CertificateNotice.objects.filter(pk__in=ids).update(**{column: reason})
-        newer = CertificateNotice.objects.filter(pending, certificate=OuterRef("certificate")).filter(
-            Q(due_on__gt=OuterRef("due_on")) | Q(due_on=OuterRef("due_on"), pk__gt=OuterRef("pk"))
+        # Only the newest pending step of a certificate is sent (one window function, not a correlated lookup).
+        newest_first = Window(
+            RowNumber(), partition_by=F("certificate_id"), order_by=[F("due_on").desc(), F("pk").desc()]
         )
-        counts[f"{channel}.{Skip.OVERTAKEN}"] = (
-            CertificateNotice.objects.filter(pending).filter(Exists(newer)).update(**{column: Skip.OVERTAKEN})
+        older = CertificateNotice.objects.filter(pending).annotate(rank=newest_first).filter(rank__gt=1)
+        counts[f"{channel}.{Skip.OVERTAKEN}"] = CertificateNotice.objects.filter(pk__in=older.values("pk")).update(
+            **{column: Skip.OVERTAKEN}
         )
     no_email = Q(certificate__product__producer__email="")
     ids = CertificateNotice.objects.filter(PRODUCER_PENDING).filter(no_email).values("pk")
@@ -509,57 +514,100 @@ def build_officer_digest(officer, notices, today: datetime.date) -> EmailMultiAl
     return message
 
 
-def _count_sent(run_id: int | None, column: str):
-    if run_id is not None:
-        CertificateJobRun.objects.filter(pk=run_id).update(**{column: F(column) + 1})
+SEND_BATCH = 25  # recipients per committed batch: a hard crash mid-batch resends at most this many messages
 
 
-def _send_to_producer(mailer, producer_id: int, run_id: int | None) -> bool:
+def _count_sent(run_id: int | None, column: str, count: int):
+    if run_id is not None and count:
+        CertificateJobRun.objects.filter(pk=run_id).update(**{column: F(column) + count})
+
+
+def _deliver(mailer, batches):
+    """Send ``(key, message)`` pairs one by one; returns (sent keys, refused keys, error that stopped the batch).
+
+    An SMTP connection error stops the batch but the messages delivered before it are still marked by the caller,
+    in the same commit, so a retry never sends them again.
+    """
+    sent, refused = [], []
+    for key, build in batches:
+        try:
+            mailer.send_messages([build()])
+        except smtplib.SMTPRecipientsRefused:
+            refused.append(key)
+        except OSError as error:
+            return sent, refused, error
+        else:
+            sent.append(key)
+    return sent, refused, None
+
+
+def _send_producer_batch(mailer, producer_ids: list[int], run_id: int | None) -> int:
     with transaction.atomic():
         notices = list(
             CertificateNotice.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(PRODUCER_PENDING, certificate__product__producer_id=producer_id)
+            .filter(PRODUCER_PENDING, certificate__product__producer_id__in=producer_ids)
             .select_related("certificate__product__producer", "certificate__product__commune")
+            .order_by("pk")
+        )  # locked rows another sender holds are skipped; rows sent meanwhile no longer match
+        groups: dict[int, list] = {}
+        for notice in notices:
+            groups.setdefault(notice.certificate.product.producer_id, []).append(notice)
+        sent, refused, error = _deliver(
+            mailer,
+            [
+                (pid, lambda g=group: build_producer_email(g[0].certificate.product.producer, g))
+                for pid, group in groups.items()
+            ],
         )
-        if not notices:
-            return False  # another sender has them, or they were sent meanwhile
-        producer = notices[0].certificate.product.producer
-        ids = [n.pk for n in notices]
-        try:
-            mailer.send_messages([build_producer_email(producer, notices)])
-        except smtplib.SMTPRecipientsRefused:
-            logger.warning("producer %s: address %s refused, reminders %s not sent", producer_id, producer.email, ids)
+        now = timezone.now()
+        ids = [n.pk for pid in sent for n in groups[pid]]
+        CertificateNotice.objects.filter(pk__in=ids).update(producer_notified_at=now)
+        if refused:
+            logger.warning("producers %s: addresses refused, reminders not sent", refused)
+            ids = [n.pk for pid in refused for n in groups[pid]]
             CertificateNotice.objects.filter(pk__in=ids).update(producer_skipped=Skip.REFUSED)
-            return False
-        CertificateNotice.objects.filter(pk__in=ids).update(producer_notified_at=timezone.now())
-        _count_sent(run_id, "producer_emails")
-    return True
+        _count_sent(run_id, "producer_emails", len(sent))
+    if error is not None:
+        raise error
+    return len(sent)
 
 
-def _send_to_officer(mailer, officer_id: int, today: datetime.date, run_id: int | None) -> bool:
+def _send_officer_batch(mailer, officer_ids: list[int], today: datetime.date, run_id: int | None) -> int:
     with transaction.atomic():
         shares = list(
             OfficerNotice.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(officer_id=officer_id, sent_at__isnull=True, notice__officer_skipped="")
+            .filter(officer_id__in=officer_ids, sent_at__isnull=True, notice__officer_skipped="")
             .select_related(
                 "officer",
                 "notice__certificate__product__producer",
                 "notice__certificate__product__commune",
                 "notice__certificate__product__province",
             )
+            .order_by("pk")
         )
-        if not shares:
-            return False
-        officer = shares[0].officer
-        try:
-            mailer.send_messages([build_officer_digest(officer, [s.notice for s in shares], today)])
-        except smtplib.SMTPRecipientsRefused:
-            logger.warning("officer %s: address %s refused, digest not sent", officer_id, officer.email)
-            OfficerNotice.objects.filter(pk__in=[s.pk for s in shares]).delete()
-            return False
-        OfficerNotice.objects.filter(pk__in=[s.pk for s in shares]).update(sent_at=timezone.now())
-        _count_sent(run_id, "officer_emails")
-    return True
+        groups: dict[int, list] = {}
+        for share in shares:
+            groups.setdefault(share.officer_id, []).append(share)
+        sent, refused, error = _deliver(
+            mailer,
+            [
+                (oid, lambda g=group: build_officer_digest(g[0].officer, [s.notice for s in g], today))
+                for oid, group in groups.items()
+            ],
+        )
+        OfficerNotice.objects.filter(pk__in=[s.pk for oid in sent for s in groups[oid]]).update(sent_at=timezone.now())
+        if refused:
+            logger.warning("officers %s: addresses refused, digests not sent", refused)
+            OfficerNotice.objects.filter(pk__in=[s.pk for oid in refused for s in groups[oid]]).delete()
+        _count_sent(run_id, "officer_emails", len(sent))
+    if error is not None:
+        raise error
+    return len(sent)
+
+
+def _batches(ids: list[int]):
+    for start in range(0, len(ids), SEND_BATCH):
+        yield ids[start : start + SEND_BATCH]
 
 
 def _close_officer_notices() -> int:
@@ -587,10 +635,10 @@ def send_reminders(*, today: datetime.date, run_id: int | None = None) -> RunSum
     with transaction.atomic():
         summary.skipped = _skip_and_plan(today)
     with mailers.default as mailer:  # one SMTP connection for the whole run
-        for producer_id in list(_pending_producers()):
-            summary.producer_emails += _send_to_producer(mailer, producer_id, run_id)
-        for officer_id in list(_pending_officers()):
-            summary.officer_emails += _send_to_officer(mailer, officer_id, today, run_id)
+        for producer_ids in _batches(sorted(_pending_producers())):
+            summary.producer_emails += _send_producer_batch(mailer, producer_ids, run_id)
+        for officer_ids in _batches(sorted(_pending_officers())):
+            summary.officer_emails += _send_officer_batch(mailer, officer_ids, today, run_id)
     _close_officer_notices()
     return summary
 
