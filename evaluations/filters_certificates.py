@@ -30,9 +30,7 @@ class CertificateListFilter(django_filters.FilterSet):
     attention = django_filters.ChoiceFilter(
         label=_("Cần chú ý"), choices=sel.Attention.CHOICES, method="filter_attention", empty_label=_("Tất cả")
     )
-    rerating_filed = django_filters.BooleanFilter(
-        label=_("Đã nộp hồ sơ đánh giá lại"), method="filter_rerating_filed"
-    )
+    rerating_filed = django_filters.BooleanFilter(label=_("Đã nộp hồ sơ đánh giá lại"), method="filter_rerating_filed")
     stars = django_filters.ChoiceFilter(
         label=_("Hạng sao"), choices=[(3, "3★"), (4, "4★"), (5, "5★")], empty_label=_("Tất cả")
     )
@@ -93,9 +91,7 @@ class CertificateListFilter(django_filters.FilterSet):
             return queryset
         folded = fold(value)
         return queryset.filter(
-            Q(number__icontains=value)
-            | Q(product__search_name__contains=folded)
-            | Q(product__code__icontains=value)
+            Q(number__icontains=value) | Q(product__search_name__contains=folded) | Q(product__code__icontains=value)
         )
 
 

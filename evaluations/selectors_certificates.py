@@ -156,8 +156,8 @@ def unit_choices(user) -> QuerySet:
     """The units offered in the filter: provinces for national users, the communes of a province office."""
     if is_national(user):
         return AdminUnit.objects.current().provinces().order_by("name")
-    return units_in_scope(user).filter(level__in=[Level.PROVINCE, Level.COMMUNE, Level.DISTRICT]).order_by(
-        "level", "name"
+    return (
+        units_in_scope(user).filter(level__in=[Level.PROVINCE, Level.COMMUNE, Level.DISTRICT]).order_by("level", "name")
     )
 
 
@@ -176,17 +176,16 @@ def attention_summary(user, on: datetime.date | None = None) -> list[dict]:
     on = on or today()
     base = certificates_for(user, on).filter(needs_attention_q(on))
     by_province = is_national(user)
-    key, name = ("product__province", "product__province__name") if by_province else (
-        "product__commune",
-        "product__commune__name",
+    key, name = (
+        ("product__province", "product__province__name")
+        if by_province
+        else (
+            "product__commune",
+            "product__commune__name",
+        )
     )
     counts = {f"n_{c}": Count("pk", filter=attention_q(c, on)) for c in Attention.LABELS}
-    rows = (
-        base.order_by()
-        .values(key, name)
-        .annotate(total=Count("pk"), **counts)
-        .order_by("-total", name)
-    )
+    rows = base.order_by().values(key, name).annotate(total=Count("pk"), **counts).order_by("-total", name)
     return [
         {
             "unit_id": row[key],

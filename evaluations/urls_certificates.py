@@ -12,8 +12,6 @@ urlpatterns = [
     path("sap-het-han/", views.certificate_list, {"kind": "expiring"}, name="expiring"),
     path("sap-het-han/excel/", views.certificate_export, {"kind": "expiring"}, name="expiring_excel"),
     path("danh-gia-lai/", views.certificate_list, {"kind": "rerating_window"}, name="rerating_window"),
-    path(
-        "danh-gia-lai/excel/", views.certificate_export, {"kind": "rerating_window"}, name="rerating_window_excel"
-    ),
+    path("danh-gia-lai/excel/", views.certificate_export, {"kind": "rerating_window"}, name="rerating_window_excel"),
     path("gui-nhac-han/", views.send_reminders_now, name="send_now"),
 ]

@@ -52,7 +52,9 @@ class OfficerCertificateSerializer(serializers.ModelSerializer):
     producer = ProducerContactSerializer(source="product.producer", read_only=True)
     commune = UnitRefSerializer(source="product.commune", read_only=True)
     province = UnitRefSerializer(source="product.province", read_only=True)
-    status = serializers.CharField(read_only=True, help_text="valid, expiring, in_rerating, expired, revoked, superseded")
+    status = serializers.CharField(
+        read_only=True, help_text="valid, expiring, in_rerating, expired, revoked, superseded"
+    )
     attention = serializers.CharField(read_only=True, help_text="extended, late, window, expired hoặc rỗng / or empty")
     days_to_expiry = serializers.SerializerMethodField()
     rerating_window = serializers.SerializerMethodField()

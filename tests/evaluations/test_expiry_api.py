@@ -4,10 +4,12 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests.evaluations.certificate_list_fixtures import expiring_on, situation  # noqa: F401
+from tests.evaluations import certificate_list_fixtures
+from tests.evaluations.certificate_list_fixtures import expiring_on
 from tests.evaluations.expiry_helpers import D, run
 
 pytestmark = pytest.mark.django_db
+situation = certificate_list_fixtures.situation  # the shared fixture, by name
 
 URL = "/api/v1/officer/certificates/"
 
@@ -27,7 +29,7 @@ def numbers(response) -> set[str]:
     return {row["number"] for row in response.json()["results"]}
 
 
-def test_filters_expiring_within_and_in_rerating_window(situation):  # noqa: F811
+def test_filters_expiring_within_and_in_rerating_window(situation):
     s = situation
     client = api(s.province_user, token=True)
     assert numbers(client.get(URL, {"expiring_within": 90})) == {s.late.number}
@@ -38,7 +40,7 @@ def test_filters_expiring_within_and_in_rerating_window(situation):  # noqa: F81
     assert numbers(client.get(URL, {"unit": s.commune_y.pk, "attention": "extended"})) == {s.extended.number}
 
 
-def test_rows_carry_dates_window_extension_and_contact(situation):  # noqa: F811
+def test_rows_carry_dates_window_extension_and_contact(situation):
     s = situation
     run(s.today)
     rows = {r["number"]: r for r in api(s.province_user).get(URL, {"attention": "extended"}).json()["results"]}
@@ -54,7 +56,7 @@ def test_rows_carry_dates_window_extension_and_contact(situation):  # noqa: F811
     assert row["last_notice"]["producer_notified_at"] is not None
 
 
-def test_scoping_anonymous_non_officers_and_units_out_of_scope(situation):  # noqa: F811
+def test_scoping_anonymous_non_officers_and_units_out_of_scope(situation):
     s = situation
     assert api().get(URL).status_code in (401, 403)
     assert api(s.council_member).get(URL).status_code == 404
@@ -68,13 +70,13 @@ def test_scoping_anonymous_non_officers_and_units_out_of_scope(situation):  # no
     }
 
 
-def test_bad_filter_values_answer_400_with_the_field(situation):  # noqa: F811
+def test_bad_filter_values_answer_400_with_the_field(situation):
     response = api(situation.province_user).get(URL, {"expiring_within": "abc", "attention": "nope"})
     assert response.status_code == 400
     assert set(response.json()) == {"expiring_within", "attention"}
 
 
-def test_query_count_is_flat(situation, django_assert_max_num_queries):  # noqa: F811
+def test_query_count_is_flat(situation, django_assert_max_num_queries):
     s = situation
     client = api(s.province_user, token=True)
     with django_assert_max_num_queries(6):

@@ -4,9 +4,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.evaluations.certificate_list_fixtures import situation  # noqa: F401
+from tests.evaluations import certificate_list_fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+situation = certificate_list_fixtures.situation  # the shared fixture, by name
 
 
 def logged_in(page, live_server, user):
@@ -19,7 +20,7 @@ def logged_in(page, live_server, user):
     return errors
 
 
-def test_attention_page_on_desktop_filters_and_exports(desktop_page, live_server, situation, screenshot_dir):  # noqa: F811
+def test_attention_page_on_desktop_filters_and_exports(desktop_page, live_server, situation, screenshot_dir):
     s = situation
     page = desktop_page
     errors = logged_in(page, live_server, s.province_user)
@@ -48,7 +49,7 @@ def test_attention_page_on_desktop_filters_and_exports(desktop_page, live_server
     assert not [e for e in errors if "Content Security Policy" in e], errors
 
 
-def test_rerating_window_page_on_a_phone(phone_page, live_server, situation, screenshot_dir):  # noqa: F811
+def test_rerating_window_page_on_a_phone(phone_page, live_server, situation, screenshot_dir):
     s = situation
     page = phone_page
     errors = logged_in(page, live_server, s.commune_user)

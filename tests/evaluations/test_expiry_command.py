@@ -78,4 +78,7 @@ def beat_schedule(env: dict) -> str:
 
 def test_the_daily_job_is_scheduled_at_two_in_the_morning_vietnam_time_and_configurable():
     assert beat_schedule({}) == "evaluations.tasks.run_daily_certificate_job [2] [0] Asia/Ho_Chi_Minh"
-    assert beat_schedule({"OCOP_DAILY_JOB_HOUR": "5"}) == "evaluations.tasks.run_daily_certificate_job [5] [0] Asia/Ho_Chi_Minh"
+    assert (
+        beat_schedule({"OCOP_DAILY_JOB_HOUR": "5"})
+        == "evaluations.tasks.run_daily_certificate_job [5] [0] Asia/Ho_Chi_Minh"
+    )

@@ -82,7 +82,9 @@ def test_the_first_digest_groups_every_certificate_of_the_officer_by_step(two_pr
     assert listed == {c.pk for c in p["in_x"]} | {p["in_y"].pk, p["later"].pk, far.pk}
     body = digest.body
     assert "== Còn 90 ngày hết hạn (1) ==" in body and "== Còn 30 ngày hết hạn (5) ==" in body
-    assert body.index("Còn 90 ngày") < body.index(far.number) < body.index("Còn 30 ngày") < body.index(p["later"].number)
+    assert (
+        body.index("Còn 90 ngày") < body.index(far.number) < body.index("Còn 30 ngày") < body.index(p["later"].number)
+    )
     assert digest.subject == "[OCOP] Tổng hợp ngày 04/08/2029: 6 giấy chứng nhận cần chú ý"
     assert "<table" in digest.alternatives[0][0]
     (digest_x,) = officer_mails(mailoutbox, commune_x)

@@ -8,8 +8,8 @@ from django.db import OperationalError
 
 from evaluations.models import AuditEntry, CertificateJobRun, CertificateNotice
 from evaluations.services import expiry
-from ocop_portal.celery import app as celery_app
 from evaluations.tasks import run_daily_certificate_job, send_certificate_reminders
+from ocop_portal.celery import app as celery_app
 from tests.evaluations.expiry_helpers import (
     D,
     commune_officer,
@@ -56,7 +56,9 @@ def test_two_runs_send_one_set_of_emails(province_with_certificates, mailoutbox)
     assert not CertificateNotice.objects.filter(officer_notified_at__isnull=True, officer_skipped="").exists()
 
 
-def test_a_run_that_crashes_half_way_resends_nothing_and_misses_nothing(province_with_certificates, mailoutbox, settings):
+def test_a_run_that_crashes_half_way_resends_nothing_and_misses_nothing(
+    province_with_certificates, mailoutbox, settings
+):
     province, commune, certs = province_with_certificates
     officer = province_officer(province)
     use_flaky_mailer(settings, allow=2, failures=1)  # the SMTP connection drops after two messages
@@ -75,7 +77,9 @@ def test_a_run_that_crashes_half_way_resends_nothing_and_misses_nothing(province
     assert len(mailoutbox) == 6
 
 
-def test_a_digest_failure_for_one_officer_does_not_resend_to_the_others(province_with_certificates, mailoutbox, settings):
+def test_a_digest_failure_for_one_officer_does_not_resend_to_the_others(
+    province_with_certificates, mailoutbox, settings
+):
     province, commune, certs = province_with_certificates
     officers = [province_officer(province) for _ in range(3)]
     use_flaky_mailer(settings, allow=5 + 1, failures=1)  # 5 producers, 1st digest, then the connection drops

@@ -43,8 +43,9 @@ def due_dates(expires):
 
 
 @pytest.mark.parametrize("issued_on", list(EDGE_DATES), ids=lambda d: d.strftime("%d-%m-%Y"))
-@pytest.mark.parametrize("step", ["rerating_window_opens", "rerating_window_closes", "expiring_90", "expiring_30",
-                                  "expiring_7", "expired"])
+@pytest.mark.parametrize(
+    "step", ["rerating_window_opens", "rerating_window_closes", "expiring_90", "expiring_30", "expiring_7", "expired"]
+)
 def test_each_step_is_recorded_on_its_due_date_and_not_the_day_before(issued_on, step, mailoutbox):
     cert = issue(issued_on)
     due = due_dates(cert.expires_on)[step]

@@ -10,10 +10,12 @@ from openpyxl import load_workbook
 from evaluations import selectors_certificates as sel
 from evaluations.models import Certificate
 from ocop_portal.celery import app as celery_app
-from tests.evaluations.certificate_list_fixtures import expiring_on, situation  # noqa: F401
+from tests.evaluations import certificate_list_fixtures
+from tests.evaluations.certificate_list_fixtures import expiring_on
 from tests.evaluations.expiry_helpers import D, issue, run
 
 pytestmark = pytest.mark.django_db
+situation = certificate_list_fixtures.situation  # the shared fixture, by name
 
 ATTENTION = reverse("certificates:attention")
 EXPIRING = reverse("certificates:expiring")
@@ -24,7 +26,7 @@ def numbers(response) -> set[str]:
     return {c.number for c in response.context["page"].object_list}
 
 
-def test_the_province_office_sees_what_needs_attention_in_its_communes(client, situation):  # noqa: F811
+def test_the_province_office_sees_what_needs_attention_in_its_communes(client, situation):
     s = situation
     client.force_login(s.province_user)
     response = client.get(ATTENTION)
@@ -39,7 +41,7 @@ def test_the_province_office_sees_what_needs_attention_in_its_communes(client, s
     assert "Công việc nhắc hạn hằng ngày chưa chạy lần nào." in html
 
 
-def test_the_commune_officer_sees_only_the_commune(client, situation):  # noqa: F811
+def test_the_commune_officer_sees_only_the_commune(client, situation):
     s = situation
     client.force_login(s.commune_user)
     response = client.get(ATTENTION)
@@ -48,7 +50,7 @@ def test_the_commune_officer_sees_only_the_commune(client, situation):  # noqa: 
     assert response.status_code == 404
 
 
-def test_filters_by_category_and_unit(client, situation):  # noqa: F811
+def test_filters_by_category_and_unit(client, situation):
     s = situation
     client.force_login(s.province_user)
     assert numbers(client.get(ATTENTION, {"attention": "extended"})) == {s.extended.number}
@@ -56,7 +58,7 @@ def test_filters_by_category_and_unit(client, situation):  # noqa: F811
     assert client.get(ATTENTION, {"unit": s.other_province.pk}).status_code == 404
 
 
-def test_national_users_see_every_province(client, situation):  # noqa: F811
+def test_national_users_see_every_province(client, situation):
     s = situation
     client.force_login(s.central_user)
     response = client.get(WINDOW)
@@ -65,17 +67,21 @@ def test_national_users_see_every_province(client, situation):  # noqa: F811
     assert summary == {s.province.name, s.other_province.name}
 
 
-def test_expiring_within_defaults_to_90_days_and_takes_any_number(client, situation):  # noqa: F811
+def test_expiring_within_defaults_to_90_days_and_takes_any_number(client, situation):
     s = situation
     client.force_login(s.province_user)
     assert numbers(client.get(EXPIRING)) == {s.late.number}
-    assert numbers(client.get(EXPIRING, {"expiring_within": 200})) == {s.late.number, s.window.number, s.window_filed.number}
+    assert numbers(client.get(EXPIRING, {"expiring_within": 200})) == {
+        s.late.number,
+        s.window.number,
+        s.window_filed.number,
+    }
     response = client.get(EXPIRING, {"expiring_within": "mười"})
     assert response.status_code == 200
     assert "Bộ lọc chưa hợp lệ" in response.content.decode() and numbers(response) == set()
 
 
-def test_in_rerating_window_and_filed_filter(client, situation):  # noqa: F811
+def test_in_rerating_window_and_filed_filter(client, situation):
     s = situation
     client.force_login(s.province_user)
     assert numbers(client.get(WINDOW)) == {s.window.number, s.window_filed.number}
@@ -100,7 +106,7 @@ def test_window_boundaries_in_the_lists_are_inclusive():
 
 
 @pytest.mark.parametrize("user_attr", ["council_member", None])
-def test_non_officers_get_404_and_anonymous_users_the_login_page(client, situation, user_attr):  # noqa: F811
+def test_non_officers_get_404_and_anonymous_users_the_login_page(client, situation, user_attr):
     if user_attr:
         client.force_login(getattr(situation, user_attr))
         for url in (ATTENTION, EXPIRING, WINDOW, reverse("certificates:expiring_excel")):
@@ -111,12 +117,12 @@ def test_non_officers_get_404_and_anonymous_users_the_login_page(client, situati
         assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
-def test_officers_find_the_lists_in_the_menu(client, situation):  # noqa: F811
+def test_officers_find_the_lists_in_the_menu(client, situation):
     client.force_login(situation.commune_user)
     assert f'href="{ATTENTION}"' in client.get("/").content.decode()
 
 
-def test_excel_export_has_the_rows_of_the_list(client, situation):  # noqa: F811
+def test_excel_export_has_the_rows_of_the_list(client, situation):
     s = situation
     client.force_login(s.province_user)
     response = client.get(reverse("certificates:rerating_window_excel"), {"rerating_filed": "false"})
@@ -135,7 +141,7 @@ def test_excel_export_has_the_rows_of_the_list(client, situation):  # noqa: F811
     assert row["Cần chú ý"] == "Trong thời gian nộp hồ sơ đánh giá lại, chưa nộp"
 
 
-def test_excel_export_is_scoped_like_the_page(client, situation):  # noqa: F811
+def test_excel_export_is_scoped_like_the_page(client, situation):
     s = situation
     client.force_login(s.other_user)
     sheet = load_workbook(BytesIO(client.get(reverse("certificates:attention_excel")).content)).active
@@ -143,7 +149,7 @@ def test_excel_export_is_scoped_like_the_page(client, situation):  # noqa: F811
     assert client.get(reverse("certificates:attention_excel"), {"unit": s.commune_x.pk}).status_code == 404
 
 
-def test_the_lists_show_the_last_reminder_once_the_job_ran(client, situation):  # noqa: F811
+def test_the_lists_show_the_last_reminder_once_the_job_ran(client, situation):
     s = situation
     run(s.today)
     client.force_login(s.province_user)
@@ -156,7 +162,9 @@ def test_the_lists_show_the_last_reminder_once_the_job_ran(client, situation):  
 
 
 @pytest.mark.parametrize("url", [ATTENTION, EXPIRING, WINDOW, reverse("certificates:attention_excel")])
-def test_query_counts_do_not_grow_with_the_number_of_certificates(client, situation, url, django_assert_max_num_queries):  # noqa: F811
+def test_query_counts_do_not_grow_with_the_number_of_certificates(
+    client, situation, url, django_assert_max_num_queries
+):
     s = situation
     client.force_login(s.province_user)
     client.get(url)  # warm the session and role caches
@@ -169,7 +177,7 @@ def test_query_counts_do_not_grow_with_the_number_of_certificates(client, situat
     assert response.status_code == 200
 
 
-def test_send_now_is_for_national_users_and_survives_a_dead_queue(client, situation, monkeypatch):  # noqa: F811
+def test_send_now_is_for_national_users_and_survives_a_dead_queue(client, situation, monkeypatch):
     s = situation
     client.force_login(s.province_user)
     assert client.post(reverse("certificates:send_now")).status_code == 404

@@ -98,7 +98,9 @@ def test_the_worker_runs_the_daily_job_and_a_redelivery_sends_nothing_twice(work
     day = certs[0].expires_on - D(days=30)
 
     worker["send"]("evaluations.tasks.run_daily_certificate_job", on=day.isoformat())
-    wait_for(lambda: CertificateJobRun.objects.filter(run_on=day, outcome="finished", officer_emails=1).exists(), worker)
+    wait_for(
+        lambda: CertificateJobRun.objects.filter(run_on=day, outcome="finished", officer_emails=1).exists(), worker
+    )
     notices = CertificateNotice.objects.filter(step="expiring_30")
     assert notices.count() == 3
     assert all(n.producer_notified_at and n.officer_notified_at and n.run_on == day for n in notices)
@@ -106,7 +108,9 @@ def test_the_worker_runs_the_daily_job_and_a_redelivery_sends_nothing_twice(work
     recipients = sorted(m["To"] for m in messages)
     assert recipients == sorted([c.product.producer.email for c in certs] + [officer.email])
     digest = next(m for m in messages if m["To"] == officer.email)
-    assert "https://ocop.example.gov.vn/can-bo/giay-chung-nhan/" in digest.get_payload(0).get_payload(decode=True).decode()
+    assert (
+        "https://ocop.example.gov.vn/can-bo/giay-chung-nhan/" in digest.get_payload(0).get_payload(decode=True).decode()
+    )
 
     # The same message delivered again (a redelivery after a lost ack) and the send-only task: nothing new.
     worker["send"]("evaluations.tasks.run_daily_certificate_job", on=day.isoformat())

@@ -55,7 +55,11 @@ class Command(BaseCommand):
         mode = _("CHẠY THỬ — không ghi, không gửi") if summary.dry_run else _("ĐÃ CHẠY")
         write(
             _("Công việc giấy chứng nhận ngày %(day)s (%(mode)s); xét các mốc đến hạn từ ngày %(since)s.")
-            % {"day": summary.run_on.strftime("%d/%m/%Y"), "mode": mode, "since": summary.checked_from.strftime("%d/%m/%Y")}
+            % {
+                "day": summary.run_on.strftime("%d/%m/%Y"),
+                "mode": mode,
+                "since": summary.checked_from.strftime("%d/%m/%Y"),
+            }
         )
         verb = _("sẽ ghi nhận") if summary.dry_run else _("ghi nhận")
         for code, count in summary.recorded.items():
