@@ -8,7 +8,15 @@ from django.utils import timezone
 
 from districts.models import Role
 from evaluations import rules
-from tests.evaluations.expiry_helpers import D, commune_officer, issue, new_commune, officer, province_officer
+from tests.evaluations.expiry_helpers import (
+    D,
+    commune_officer,
+    issue,
+    load_migration_data,
+    new_commune,
+    officer,
+    province_officer,
+)
 from tests.factories import MembershipFactory, RevocationFactory, UserFactory
 
 
@@ -41,6 +49,7 @@ class Situation:
 
 @pytest.fixture
 def situation(db):
+    load_migration_data()  # after a transactional test's flush
     today = timezone.localdate()
     x = new_commune()
     province = x.parent

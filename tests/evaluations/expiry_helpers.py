@@ -3,7 +3,9 @@
 import datetime
 import itertools
 import smtplib
+from importlib import import_module
 
+import pytest
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
 from districts.models import Role, RoleAssignment
@@ -110,3 +112,30 @@ class FlakyBackend(LocmemBackend):
 def use_flaky_mailer(settings, *, allow=0, failures=1, refuse=()):
     FlakyBackend.allow, FlakyBackend.failures, FlakyBackend.refuse = allow, failures, tuple(refuse)
     settings.MAILERS = {"default": {"BACKEND": "tests.evaluations.expiry_helpers.FlakyBackend"}}
+
+
+def load_migration_data():
+    """What the data migrations put in the database (product taxonomy, rule versions); idempotent."""
+    from django.apps import apps
+
+    from products.models import ProductSet
+    from products.taxonomy import TAXONOMY_FILES, load_taxonomy
+
+    if ProductSet.objects.exists():
+        return
+    for filename in TAXONOMY_FILES:
+        load_taxonomy(apps, filename)
+    import_module("evaluations.migrations.0002_rule_versions").forwards(apps, None)
+
+
+@pytest.fixture(scope="module")
+def migration_data_kept(django_db_setup, django_db_blocker):
+    """Transactional tests end with a flush of every table, and serialized rollback cannot be relied on once
+    Playwright has started (Django's connection is then another object, without its serialized copy): put the data
+    migrations' rows back after the module, so the tests that follow find the database as migrated."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        load_migration_data()
+        connections.close_all()  # this context's connection would otherwise outlive the test database

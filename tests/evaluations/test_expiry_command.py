@@ -1,6 +1,5 @@
 """``run_certificate_jobs --date YYYY-MM-DD [--dry-run]`` and the beat schedule."""
 
-import datetime
 import io
 import os
 import subprocess
@@ -9,13 +8,19 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from evaluations import rules
 from evaluations.models import CertificateJobRun, CertificateNotice
 from tests.evaluations.expiry_helpers import D, issue, producer_mails
 
 ROOT = Path(__file__).resolve().parents[2]
-ISSUED = datetime.date(2023, 8, 31)  # expires 31/8/2026: its steps fall in the past, as a real --date would
-EXPIRES = datetime.date(2026, 8, 31)
+
+
+def due_recently():
+    """Certificates whose expiring_30 step fell a few days ago (a real --date is today or a recent day)."""
+    issued = rules.add_months(timezone.localdate() + D(days=27), -36)
+    return issued, rules.certificate_expiry(issued) - D(days=30)
 
 
 def command(*args) -> str:
@@ -26,10 +31,11 @@ def command(*args) -> str:
 
 @pytest.mark.django_db
 def test_dry_run_prints_what_it_would_do_and_does_nothing(mailoutbox):
+    issued, due = due_recently()
     for _ in range(2):
-        issue(ISSUED)
-    issue(ISSUED, email="")
-    day = (EXPIRES - D(days=30)).isoformat()
+        issue(issued)
+    issue(issued, email="")
+    day = due.isoformat()
     out = command("--date", day, "--dry-run")
     assert "CHẠY THỬ" in out
     assert "Còn 30 ngày hết hạn [expiring_30]: sẽ ghi nhận 3" in out
@@ -55,11 +61,13 @@ def test_a_bad_date_gets_a_clear_vietnamese_message(bad):
 
 @pytest.mark.django_db
 @pytest.mark.django_db
-def test_a_future_date_is_only_accepted_for_a_dry_run():
-    future = (datetime.date.today() + D(days=40)).isoformat()
+@pytest.mark.parametrize("offset", [40, -15], ids=["future", "older-than-catch-up"])
+def test_a_far_date_is_only_accepted_for_a_dry_run(offset):
+    day = (timezone.localdate() + D(days=offset)).isoformat()
     with pytest.raises(CommandError, match="chỉ chạy thử"):
-        command("--date", future)
-    assert "CHẠY THỬ" in command("--date", future, "--dry-run")
+        command("--date", day)
+    assert "CHẠY THỬ" in command("--date", day, "--dry-run")
+    assert CertificateJobRun.objects.count() == 0
 
 
 def beat_schedule(env: dict) -> str:

@@ -19,12 +19,18 @@ from celery import Celery
 from django.db import connection
 
 from evaluations.models import CertificateJobRun, CertificateNotice
-from tests.evaluations.expiry_helpers import D, issue, new_commune, province_officer
+from tests.evaluations import expiry_helpers
+from tests.evaluations.expiry_helpers import D, issue, load_migration_data, new_commune, province_officer
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("migration_data_kept"),
+]
+migration_data_kept = expiry_helpers.migration_data_kept  # puts the migrated rows back after the module
 
 
 def database_url() -> str:
@@ -92,6 +98,7 @@ def delivered(mail_dir: Path) -> list:
 
 
 def test_the_worker_runs_the_daily_job_and_a_redelivery_sends_nothing_twice(worker):
+    load_migration_data()  # after an earlier transactional test's flush
     commune = new_commune()
     officer = province_officer(commune.parent)
     certs = [issue(datetime.date(2026, 8, 31), commune=commune) for _ in range(3)]

@@ -3,8 +3,8 @@
     python manage.py run_certificate_jobs [--date YYYY-MM-DD] [--dry-run]
 
 Prints the steps recorded (or that would be), the reminders skipped and why, and the e-mails sent (or that would be).
-A dry run writes nothing and sends nothing. Dates after today are accepted only with --dry-run (a real run would send
-reminders early).
+A dry run writes nothing and sends nothing. Dates after today, or older than OCOP_NOTICE_CATCH_UP_DAYS, are accepted
+only with --dry-run (a real run would send reminders early, or old ones as if they were fresh).
 """
 
 import datetime
@@ -37,12 +37,24 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, date=None, dry_run=False, **options):
-        day = parse_date(date) if date else timezone.localdate()
-        if day > timezone.localdate() and not dry_run:
+        today = timezone.localdate()
+        day = parse_date(date) if date else today
+        if day > today and not dry_run:
             raise CommandError(
                 _("Ngày %(day)s ở tương lai: chỉ chạy thử được (--dry-run), không gửi nhắc hạn sớm.")
                 % {"day": day.strftime("%d/%m/%Y")}
                 + " / future dates need --dry-run"
+            )
+        oldest = today - datetime.timedelta(days=expiry.catch_up_days())
+        if day < oldest and not dry_run:
+            # Replaying an old day would e-mail its steps as if they were fresh; the daily run catches up anyway.
+            raise CommandError(
+                _(
+                    "Ngày %(day)s đã quá %(n)s ngày: chỉ chạy thử được (--dry-run); lần chạy hằng ngày tự làm bù "
+                    "các mốc bị lỡ."
+                )
+                % {"day": day.strftime("%d/%m/%Y"), "n": expiry.catch_up_days()}
+                + " / dates older than the catch-up window need --dry-run"
             )
         try:
             summary = expiry.run_daily(today=day, dry_run=dry_run)
