@@ -29,6 +29,9 @@ run: venv
 test: venv
 	bash scripts/run_tests.sh
 
+bench-expiry: venv  # needs DATABASE_URL (a scratch PostgreSQL database); see bench/README.md
+	$(PY) bench/expiry/run.py
+
 lint: venv
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 

@@ -4,6 +4,7 @@ from .models import (
     AdvisoryFinding,
     AuditEntry,
     Certificate,
+    CertificateJobRun,
     CertificateNotice,
     Criterion,
     CriterionOption,
@@ -16,6 +17,7 @@ from .models import (
     LocalAssessment,
     MemberChoice,
     MemberScoreSheet,
+    OfficerNotice,
     Revocation,
     Round,
     RuleVersion,
@@ -220,7 +222,7 @@ class RevocationAdmin(admin.ModelAdmin):
 @admin.register(CertificateNotice)
 class CertificateNoticeAdmin(admin.ModelAdmin):
     list_display = ["certificate", "step", "due_on", "producer_notified_at", "officer_notified_at"]
-    list_filter = ["step"]
+    list_filter = ["step", "producer_skipped", "officer_skipped"]
     search_fields = ["certificate__number"]
     list_select_related = ["certificate"]
 
@@ -243,3 +245,27 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CertificateJobRun)
+class CertificateJobRunAdmin(admin.ModelAdmin):
+    """What each daily certificate job run recorded and sent (read-only: the job writes it)."""
+
+    list_display = ["run_on", "outcome", "started_at", "finished_at", "producer_emails", "officer_emails"]
+    list_filter = ["outcome"]
+    date_hierarchy = "run_on"
+    readonly_fields = [f.name for f in CertificateJobRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OfficerNotice)
+class OfficerNoticeAdmin(admin.ModelAdmin):
+    list_display = ["notice", "officer", "sent_at"]
+    list_select_related = ["notice", "officer"]
+    search_fields = ["notice__certificate__number", "officer__username"]
+    raw_id_fields = ["notice", "officer"]

@@ -715,18 +715,92 @@ class CertificateNotice(models.Model):
     The unique constraint makes each step happen once per certificate, whatever the number of runs.
     """
 
+    class Skip(models.TextChoices):
+        """Why a reminder was deliberately not sent (the step itself stays recorded)."""
+
+        NO_EMAIL = "no_email", _("Chủ thể chưa có thư điện tử")
+        NO_OFFICER = "no_officer", _("Không có cán bộ phụ trách có thư điện tử")
+        STALE = "stale", _("Mốc đã quá lâu, không gửi bù")
+        OVERTAKEN = "overtaken", _("Đã có mốc mới hơn")
+        RERATING_FILED = "rerating_filed", _("Đã nộp hồ sơ đánh giá lại")
+        WITHDRAWN = "withdrawn", _("Giấy chứng nhận đã bị thu hồi hoặc thay thế")
+        REFUSED = "refused", _("Máy chủ thư từ chối địa chỉ nhận")
+
     certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="notices")
     step = models.CharField(_("mốc"), max_length=32)
     due_on = models.DateField(_("ngày đến mốc"))
     recorded_at = models.DateTimeField(auto_now_add=True)
     producer_notified_at = models.DateTimeField(null=True, blank=True)
     officer_notified_at = models.DateTimeField(null=True, blank=True)
+    # The date of the daily run that recorded the step (its "today", which --date may set).
+    run_on = models.DateField(_("ngày chạy ghi nhận"), null=True, blank=True)
+    producer_skipped = models.CharField(_("không gửi chủ thể vì"), max_length=16, choices=Skip.choices, blank=True)
+    officer_skipped = models.CharField(_("không gửi cán bộ vì"), max_length=16, choices=Skip.choices, blank=True)
 
     class Meta:
         verbose_name = _("mốc giấy chứng nhận")
         verbose_name_plural = _("mốc giấy chứng nhận")
         constraints = [models.UniqueConstraint(fields=["certificate", "step"], name="notice_unique_step")]
-        indexes = [models.Index(fields=["producer_notified_at"]), models.Index(fields=["officer_notified_at"])]
+        indexes = [
+            models.Index(fields=["producer_notified_at"]),
+            models.Index(fields=["officer_notified_at"]),
+            # The senders look only at what is still to send: small partial indexes, whatever the history.
+            models.Index(
+                fields=["certificate"],
+                condition=Q(producer_notified_at__isnull=True, producer_skipped=""),
+                name="notice_producer_pending",
+            ),
+            models.Index(
+                fields=["certificate"],
+                condition=Q(officer_notified_at__isnull=True, officer_skipped=""),
+                name="notice_officer_pending",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.certificate_id} {self.step} {self.due_on:%d/%m/%Y}"
+
+
+class OfficerNotice(models.Model):
+    """One officer's share of a notice: the notice goes into that officer's daily digest once."""
+
+    notice = models.ForeignKey(CertificateNotice, on_delete=models.CASCADE, related_name="officer_notices")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificate_notices")
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mốc gửi cán bộ")
+        verbose_name_plural = _("mốc gửi cán bộ")
+        constraints = [models.UniqueConstraint(fields=["notice", "officer"], name="officer_notice_unique")]
+        indexes = [models.Index(fields=["officer"], condition=Q(sent_at__isnull=True), name="officer_notice_unsent")]
+
+
+class CertificateJobRun(models.Model):
+    """One run of the daily certificate job: what it recorded and sent (officers see when it last ran)."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("Đang chạy")
+        FINISHED = "finished", _("Hoàn thành")
+        FAILED = "failed", _("Lỗi")
+
+    run_on = models.DateField(_("ngày chạy"), db_index=True)
+    started_at = models.DateTimeField(_("bắt đầu"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
+    # First due date looked at: steps due from here to run_on were (re)checked.
+    checked_from = models.DateField(_("xét các mốc từ ngày"))
+    recorded = models.JSONField(_("số mốc ghi nhận"), default=dict, blank=True)
+    producer_emails = models.PositiveIntegerField(_("thư gửi chủ thể"), default=0)
+    officer_emails = models.PositiveIntegerField(_("thư tổng hợp gửi cán bộ"), default=0)
+    error = models.TextField(_("lỗi"), blank=True)
+
+    class Meta:
+        verbose_name = _("lần chạy công việc hằng ngày")
+        verbose_name_plural = _("lần chạy công việc hằng ngày")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.run_on:%d/%m/%Y} — {self.get_outcome_display()}"
 
 
 class AuditEntry(models.Model):

@@ -1,4 +1,9 @@
-"""Celery application. Tasks are thin: they load by id and call a service."""
+"""Celery application. Tasks are thin: they load by id and call a service.
+
+The beat schedule lives in settings (``CELERY_BEAT_SCHEDULE``): the daily certificate job at ``OCOP_DAILY_JOB_HOUR``
+(02:00 by default) in ``CELERY_TIMEZONE`` (Asia/Ho_Chi_Minh). Run ``celery -A ocop_portal worker`` and
+``celery -A ocop_portal beat``.
+"""
 
 import os
 

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -173,7 +174,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "socket_timeout": 3}
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {}  # filled below, once the OCOP settings are read
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_DEFAULT_QUEUE", "celery")  # tests give their worker its own
 
 CACHES = {
     "default": (
@@ -202,6 +204,8 @@ else:
     MAILERS = {
         "default": {"BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
     }
+    if os.environ.get("EMAIL_FILE_PATH"):  # file backend: each message saved to a file (worker tests, staging)
+        MAILERS["default"]["OPTIONS"] = {"file_path": os.environ["EMAIL_FILE_PATH"]}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OCOP Portal <no-reply@ocop.local>")
 
 REST_FRAMEWORK = {
@@ -271,6 +275,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # OCOP programme settings that councils and provinces may tune.
 OCOP_EXPIRY_REMINDER_DAYS = [int(d) for d in env_list("OCOP_EXPIRY_REMINDER_DAYS", "90,30,7")]
 OCOP_DAILY_JOB_HOUR = env_int("OCOP_DAILY_JOB_HOUR", 2)
+# Daily certificate job: how far back a run re-checks due dates (from its last finished run) and how old a step may
+# be and still be e-mailed (older ones are recorded without an e-mail, never sent in a flood).
+OCOP_STEP_RECHECK_DAYS = env_int("OCOP_STEP_RECHECK_DAYS", 30)
+OCOP_NOTICE_CATCH_UP_DAYS = env_int("OCOP_NOTICE_CATCH_UP_DAYS", 14)
+CELERY_BEAT_SCHEDULE["certificate-daily-job"] = {
+    "task": "evaluations.tasks.run_daily_certificate_job",
+    "schedule": crontab(hour=OCOP_DAILY_JOB_HOUR, minute=0),  # CELERY_TIMEZONE: Asia/Ho_Chi_Minh
+    "options": {"expires": 20 * 3600},  # a run left in a dead queue for a day is dropped; the next one catches up
+}
 OCOP_DEMO_DATA_ALLOWED = DEBUG
 # Movable public holidays (Tết, Hùng Kings' day) skipped by the commune's 15-working-day review clock, ISO dates.
 OCOP_PUBLIC_HOLIDAYS = env_list("OCOP_PUBLIC_HOLIDAYS")

@@ -14,8 +14,10 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/", include("evaluations.api.urls_officer_certificates")),
     path("api/v1/", include("evaluations.api.urls_sheets")),
     path("score-sheets/", include("evaluations.urls_sheets")),
+    path("can-bo/giay-chung-nhan/", include("evaluations.urls_certificates")),
     path("can-bo/", include("evaluations.urls", namespace="workflow")),
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
 ]
