@@ -5,7 +5,6 @@ import itertools
 import smtplib
 from importlib import import_module
 
-import pytest
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
 from districts.models import Role, RoleAssignment
@@ -126,16 +125,3 @@ def load_migration_data():
     for filename in TAXONOMY_FILES:
         load_taxonomy(apps, filename)
     import_module("evaluations.migrations.0002_rule_versions").forwards(apps, None)
-
-
-@pytest.fixture(scope="module")
-def migration_data_kept(django_db_setup, django_db_blocker):
-    """Transactional tests end with a flush of every table, and serialized rollback cannot be relied on once
-    Playwright has started (Django's connection is then another object, without its serialized copy): put the data
-    migrations' rows back after the module, so the tests that follow find the database as migrated."""
-    yield
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        load_migration_data()
-        connections.close_all()  # this context's connection would otherwise outlive the test database

@@ -4,14 +4,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.evaluations import certificate_list_fixtures, expiry_helpers
+from tests.evaluations import certificate_list_fixtures
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("migration_data_kept"),
 ]
-migration_data_kept = expiry_helpers.migration_data_kept  # puts the migrated rows back after the module
 
 situation = certificate_list_fixtures.situation  # the shared fixture, by name
 

@@ -19,7 +19,6 @@ from celery import Celery
 from django.db import connection
 
 from evaluations.models import CertificateJobRun, CertificateNotice
-from tests.evaluations import expiry_helpers
 from tests.evaluations.expiry_helpers import D, issue, load_migration_data, new_commune, province_officer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,9 +27,7 @@ REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 pytestmark = [
     pytest.mark.worker,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("migration_data_kept"),
 ]
-migration_data_kept = expiry_helpers.migration_data_kept  # puts the migrated rows back after the module
 
 
 def database_url() -> str:
