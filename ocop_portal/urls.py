@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .health import healthz
 
@@ -14,9 +14,11 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("api/v1/", include("evaluations.api.urls_sheets")),
+    path("api/v1/", include("products.api.urls")),  # includes the score-sheet endpoints of evaluations
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("score-sheets/", include("evaluations.urls_sheets")),
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", include("products.urls")),  # public portal (namespace "public")
 ]
 
 if settings.DEBUG:
