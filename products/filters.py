@@ -83,6 +83,12 @@ class CodeFilter(django_filters.CharFilter):
     field_class = CodeChoiceField
 
 
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number within bounds (a clear message rather than a database error for 0 or 10**30)."""
+
+    field_class = forms.IntegerField
+
+
 class ProductFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_q",
@@ -108,8 +114,12 @@ class ProductFilterSet(django_filters.FilterSet):
         label=_("Nhóm"),
         help_text=_("Mã nhóm <ngành>.<số>, ví dụ I.3"),
     )
-    product_set = django_filters.NumberFilter(
-        field_name="product_set__number", label=_("Bộ sản phẩm"), help_text=_("Số bộ sản phẩm (1–26)")
+    product_set = IntegerFilter(
+        field_name="product_set__number",
+        min_value=1,
+        max_value=99,
+        label=_("Bộ sản phẩm"),
+        help_text=_("Số bộ sản phẩm (1–26)"),
     )
     province = CodeFilter(
         field_name="province__code", pattern=r"[0-9]{2}", label=_("Tỉnh / thành phố"), help_text=_("Mã tỉnh (2 số)")
@@ -247,7 +257,7 @@ class ProducerFilterSet(django_filters.FilterSet):
 
 class CertificateFilterSet(django_filters.FilterSet):
     number = django_filters.CharFilter(field_name="number", label=_("Số giấy chứng nhận"))
-    product = django_filters.NumberFilter(field_name="product_id", label=_("Mã định danh sản phẩm"))
+    product = IntegerFilter(field_name="product_id", min_value=1, max_value=2**62, label=_("Mã định danh sản phẩm"))
     stars = django_filters.TypedMultipleChoiceFilter(choices=STAR_CHOICES, coerce=int, label=_("Hạng sao"))
     status = django_filters.MultipleChoiceFilter(
         choices=[*STATUS_CHOICES, (Status.SUPERSEDED, Status.LABELS[Status.SUPERSEDED])], method="filter_status"
@@ -305,7 +315,7 @@ class ProductSetFilterSet(django_filters.FilterSet):
 
 
 class DecisionFilterSet(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="issued_on__year", label=_("Năm"))
+    year = IntegerFilter(field_name="issued_on__year", min_value=1990, max_value=2100, label=_("Năm"))
     level = django_filters.ChoiceFilter(choices=selectors.Decision._meta.get_field("level").choices, label=_("Cấp"))
     unit = CodeFilter(field_name="unit__code", pattern=r"[0-9]{2,5}", label=_("Mã đơn vị"))
 

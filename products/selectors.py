@@ -229,7 +229,8 @@ def sales_points_in(unit: AdminUnit):
         q = Q(unit__parent=unit)
     else:
         q = Q(unit=unit)
-    return SalesPoint.objects.filter(q).select_related("unit").annotate(product_count=Count("products"))
+    certified = Count("products", filter=Q(products__certificates__is_current=True), distinct=True)
+    return SalesPoint.objects.filter(q).select_related("unit").annotate(product_count=certified)
 
 
 # -- choices for filter forms (small, rarely changing: cached) ------------------------------------------------------

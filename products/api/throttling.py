@@ -1,23 +1,36 @@
 """Throttling per API token (or logged-in user) and per address for anonymous clients; 429 with Retry-After.
 
-Counters live in the ``throttle`` cache (Redis when configured, so every web worker shares them) and the rates are
-read from settings on each request, so they can be changed without a restart of the class definitions.
+Counters live in the ``throttle`` cache (Redis when ``REDIS_URL`` is set, so every web worker shares them). Rates
+are read from settings on each request. If the counter store is unreachable the request is let through and the
+fault logged: an outage of Redis must not take the public API down with it.
 """
 
+import logging
+
+from django.conf import settings
 from django.core.cache import caches
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+
+logger = logging.getLogger(__name__)
 
 
 class _SharedCacheMixin:
     @property
     def cache(self):
-        from django.conf import settings
-
         return caches["throttle" if "throttle" in settings.CACHES else "default"]
 
     def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) or getattr(self, "default_rate", None)
+
+    def allow_request(self, request, view):
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        try:
+            return super().allow_request(request, view)
+        except Exception:  # the counter store is down: serve rather than fail
+            logger.warning("API throttling skipped: the throttle cache is unreachable", exc_info=True)
+            return True
 
 
 class AnonThrottle(_SharedCacheMixin, AnonRateThrottle):
@@ -33,9 +46,6 @@ class ExportThrottle(_SharedCacheMixin, SimpleRateThrottle):
 
     scope = "export"
     default_rate = "30/hour"
-
-    def get_rate(self):
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) or self.default_rate
 
     def get_cache_key(self, request, view):
         ident = request.user.pk if request.user and request.user.is_authenticated else self.get_ident(request)

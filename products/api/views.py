@@ -10,7 +10,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import exceptions, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
@@ -41,7 +41,18 @@ Cursor pagination ordered by id (stable under inserts): follow `next`; store `as
 """
 
 
-class PublicReadOnlyViewSet(ConditionalListMixin, viewsets.ReadOnlyModelViewSet):
+class Throttled(exceptions.Throttled):
+    default_detail = _("Quá nhiều yêu cầu, xin thử lại sau.")
+    extra_detail_singular = _("Có thể gửi lại sau {wait} giây.")
+    extra_detail_plural = _("Có thể gửi lại sau {wait} giây.")
+
+
+class ThrottleMessageMixin:
+    def throttled(self, request, wait):
+        raise Throttled(wait)
+
+
+class PublicReadOnlyViewSet(ThrottleMessageMixin, ConditionalListMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     throttle_classes = [AnonThrottle, TokenThrottle]
     pagination_class = SyncCursorPagination
@@ -154,7 +165,7 @@ class DecisionViewSet(PublicReadOnlyViewSet):
         return selectors.public_decisions()
 
 
-class ProductExportView(APIView):
+class ProductExportView(ThrottleMessageMixin, APIView):
     """Toàn bộ sản phẩm đang được công nhận, một tệp / every listed product in one file (CSV or JSON)."""
 
     permission_classes = [AllowAny]
