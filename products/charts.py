@@ -9,15 +9,18 @@ from django.utils.safestring import mark_safe
 COLOURS = ("#d9a21b", "#b8451f", "#7a0e12")
 
 
-def _nice_max(value: int) -> int:
-    if value <= 5:
-        return 5
-    for step in (1, 2, 2.5, 5):
-        for magnitude in (1, 10, 100, 1000, 10000, 100000, 1000000):
-            top = int(step * magnitude)
-            if top >= value and top / value < 2.6:
-                return top
-    return value
+def _axis(value: int) -> tuple[int, int]:
+    """(top, steps): the smallest axis of 3 to 5 equal whole-number steps (1, 2, 2.5 or 5 × 10^k) covering value."""
+    best = None
+    for steps in (3, 4, 5):
+        magnitude = 1
+        while best is None or magnitude * steps <= best[0]:
+            for multiple in (1, 2, 2.5, 5):
+                step = multiple * magnitude
+                if step == int(step) and step * steps >= value and (best is None or step * steps < best[0]):
+                    best = (int(step * steps), steps)
+            magnitude *= 10
+    return best
 
 
 def _legend(series, x, y):
@@ -34,16 +37,16 @@ def stacked_bars(labels: list[str], series: list[tuple[str, list[int]]], *, titl
     left, right, top, bottom = 48, 12, 36, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(values[i] for _n, values in series) for i in range(len(labels))]
-    peak = _nice_max(max(totals, default=0))
+    peak, steps = _axis(max(totals, default=0))
     out = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
         f'xmlns="http://www.w3.org/2000/svg" font-family="Noto Sans, DejaVu Sans, sans-serif">',
         f"<title>{escape(title)}</title>",
         _legend(series, left, 18),
     ]
-    for step in range(5):
-        value = peak * step / 4
-        y = top + plot_h - plot_h * step / 4
+    for step in range(steps + 1):
+        value = peak * step / steps
+        y = top + plot_h - plot_h * step / steps
         out.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e0d8"/>')
         out.append(
             f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="#666">{value:,.0f}</text>'
@@ -81,7 +84,7 @@ def horizontal_bars(labels: list[str], series: list[tuple[str, list[int]]], *, t
     width = 640
     height = top + row_h * max(len(labels), 1) + 10
     totals = [sum(values[i] for _n, values in series) for i in range(len(labels))]
-    peak = _nice_max(max(totals, default=0))
+    peak, _steps = _axis(max(totals, default=0))
     plot_w = width - left - right
     out = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
