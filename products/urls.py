@@ -3,8 +3,8 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.templatetags.static import static
 from django.urls import path
-from django.views.generic import RedirectView
 from django.views.decorators.cache import cache_page
+from django.views.generic import RedirectView
 
 from . import views
 from .sitemaps import SITEMAPS
