@@ -31,5 +31,8 @@ test: venv
 lint: venv
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
+bench-public: venv  ## public catalogue at national scale: p50/p95 and queries per request (bench/README.md)
+	bash bench/public.sh
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

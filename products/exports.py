@@ -68,9 +68,9 @@ def export_file(fmt: str, *, base_url: str = "") -> tuple[Path, str, int]:
 
 def rows():
     """Listed products as flat rows, in id order, streamed from the database."""
-    queryset = (
+    queryset = selectors.with_status(
         selectors.with_current_certificate()
-        .filter(cert_pk__isnull=False, status__in=selectors.LISTED_STATUSES)
+        .filter(selectors.listed_q(selectors.today()))
         .order_by("id")
         .annotate(cert_number=F("cert__number"))
     )

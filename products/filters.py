@@ -96,14 +96,15 @@ class ProductFilterSet(django_filters.FilterSet):
         max_length=100,
         help_text=_("Tên sản phẩm, chủ thể, địa phương hoặc mã sản phẩm; không phân biệt dấu, hoa thường"),
     )
+    # distinct=False: one row per product already; DISTINCT would sort the whole result at national scale.
     stars = django_filters.TypedMultipleChoiceFilter(
-        choices=STAR_CHOICES, coerce=int, field_name="cert_stars", label=_("Hạng sao")
+        choices=STAR_CHOICES, coerce=int, field_name="cert_stars", label=_("Hạng sao"), distinct=False
     )
     stars_min = django_filters.TypedChoiceFilter(
         choices=STAR_CHOICES, coerce=int, field_name="cert_stars", lookup_expr="gte", label=_("Từ hạng sao")
     )
     category = CodeFilter(
-        field_name="product_set__group__category__code",
+        method="filter_category",
         pattern=r"I|II|III|IV|V|VI",
         label=_("Ngành"),
         help_text=_("Mã ngành theo Phụ lục I QĐ 26/2026 (I … VI)"),
@@ -115,29 +116,30 @@ class ProductFilterSet(django_filters.FilterSet):
         help_text=_("Mã nhóm <ngành>.<số>, ví dụ I.3"),
     )
     product_set = IntegerFilter(
-        field_name="product_set__number",
+        method="filter_product_set",
         min_value=1,
         max_value=99,
         label=_("Bộ sản phẩm"),
         help_text=_("Số bộ sản phẩm (1–26)"),
     )
     province = CodeFilter(
-        field_name="province__code", pattern=r"[0-9]{2}", label=_("Tỉnh / thành phố"), help_text=_("Mã tỉnh (2 số)")
+        method="filter_unit", pattern=r"[0-9]{2}", label=_("Tỉnh / thành phố"), help_text=_("Mã tỉnh (2 số)")
     )
-    commune = CodeFilter(
-        field_name="commune__code", pattern=r"[0-9]{5}", label=_("Xã / phường"), help_text=_("Mã xã (5 số)")
-    )
+    commune = CodeFilter(method="filter_unit", pattern=r"[0-9]{5}", label=_("Xã / phường"), help_text=_("Mã xã (5 số)"))
     legacy_district = CodeFilter(
-        field_name="legacy_district__code",
+        method="filter_unit",
         pattern=r"[0-9]{3}",
         label=_("Huyện (trước 1/7/2025)"),
         help_text=_("Mã huyện cũ (3 số)"),
     )
     producer_type = django_filters.MultipleChoiceFilter(
-        choices=ProducerType.choices, field_name="producer__producer_type", label=_("Loại hình chủ thể")
+        choices=ProducerType.choices,
+        field_name="producer__producer_type",
+        label=_("Loại hình chủ thể"),
+        distinct=False,
     )
     status = django_filters.MultipleChoiceFilter(
-        choices=STATUS_CHOICES, method="filter_status", label=_("Tình trạng giấy chứng nhận")
+        choices=STATUS_CHOICES, method="filter_status", label=_("Tình trạng giấy chứng nhận"), distinct=False
     )
     expires_before = django_filters.DateFilter(
         field_name="cert_expires_on", lookup_expr="lt", label=_("Hết hạn trước ngày")
@@ -164,15 +166,37 @@ class ProductFilterSet(django_filters.FilterSet):
     def filter_q(self, queryset, name, value):
         return queryset.filter(search_q(value)) if value.strip() else queryset
 
+    # Codes are turned into ids from cached reference data, so the query compares ids instead of joining tables.
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(product_set_id__in=selectors.product_set_ids(category=value))
+
     def filter_group(self, queryset, name, value):
         category, number = value.split(".")
-        return queryset.filter(product_set__group__category__code=category, product_set__group__number=int(number))
+        return queryset.filter(product_set_id__in=selectors.product_set_ids(category=category, group=int(number)))
+
+    def filter_product_set(self, queryset, name, value):
+        return queryset.filter(product_set_id__in=selectors.product_set_ids(number=int(value)))
+
+    UNIT_FIELDS = {
+        "province": ("province_id", Structure.CURRENT, "province"),
+        "commune": ("commune_id", Structure.CURRENT, "commune"),
+        "legacy_district": ("legacy_district_id", Structure.LEGACY, "district"),
+    }
+
+    def filter_unit(self, queryset, name, value):
+        field, structure, level = self.UNIT_FIELDS[name]
+        return queryset.filter(**{field: selectors.unit_id(structure, level, value) or 0})
 
     def filter_status(self, queryset, name, value):
         wanted = set(value)
-        if ACTIVE in wanted:
-            wanted = (wanted - {ACTIVE}) | set(Status.ACTIVE)
-        return queryset.filter(status__in=sorted(wanted))
+        q = Q(pk__in=[])
+        if ACTIVE in wanted or set(Status.ACTIVE) <= wanted:
+            q |= selectors.listed_q(self.on)
+            wanted -= {ACTIVE, *Status.ACTIVE}
+        if wanted:
+            q |= Q(status_sql__in=sorted(wanted))
+            queryset = queryset.alias(status_sql=selectors.status_case(self.on))
+        return queryset.filter(q)
 
     def filter_updated_since(self, queryset, name, value):
         return queryset.filter(changed_since_q(value, on=self.on))
@@ -243,7 +267,7 @@ class ProducerFilterSet(django_filters.FilterSet):
     province = CodeFilter(field_name="commune__parent__code", pattern=r"[0-9]{2}", label=_("Tỉnh / thành phố"))
     commune = CodeFilter(field_name="commune__code", pattern=r"[0-9]{5}", label=_("Xã / phường"))
     producer_type = django_filters.MultipleChoiceFilter(
-        choices=ProducerType.choices, field_name="producer_type", label=_("Loại hình chủ thể")
+        choices=ProducerType.choices, field_name="producer_type", label=_("Loại hình chủ thể"), distinct=False
     )
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gt")
 
@@ -258,9 +282,13 @@ class ProducerFilterSet(django_filters.FilterSet):
 class CertificateFilterSet(django_filters.FilterSet):
     number = django_filters.CharFilter(field_name="number", label=_("Số giấy chứng nhận"))
     product = IntegerFilter(field_name="product_id", min_value=1, max_value=2**62, label=_("Mã định danh sản phẩm"))
-    stars = django_filters.TypedMultipleChoiceFilter(choices=STAR_CHOICES, coerce=int, label=_("Hạng sao"))
+    stars = django_filters.TypedMultipleChoiceFilter(
+        choices=STAR_CHOICES, coerce=int, label=_("Hạng sao"), distinct=False
+    )
     status = django_filters.MultipleChoiceFilter(
-        choices=[*STATUS_CHOICES, (Status.SUPERSEDED, Status.LABELS[Status.SUPERSEDED])], method="filter_status"
+        choices=[*STATUS_CHOICES, (Status.SUPERSEDED, Status.LABELS[Status.SUPERSEDED])],
+        method="filter_status",
+        distinct=False,
     )
     province = CodeFilter(field_name="product__province__code", pattern=r"[0-9]{2}", label=_("Tỉnh / thành phố"))
     expires_before = django_filters.DateFilter(field_name="expires_on", lookup_expr="lt")

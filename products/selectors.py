@@ -13,71 +13,256 @@ each ``.filter(cert__x=…)`` call on a multi-valued relation would add another 
 
 import datetime
 import hashlib
+import uuid
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from districts.models import AdminUnit, Level, Structure, UnitTarget
+from districts.models import AdminUnit, Level, Structure
 from evaluations.models import Certificate, Decision, Revocation
-from evaluations.status import Status, status_annotation, today
+from evaluations.status import EXTENSION_DAYS, Status, certificate_status, compute_status, expiring_days, today
 
 from .models import Producer, Product, ProductPhoto, ProductSet, SalesPoint, Taxonomy
 
 LISTED_STATUSES = Status.ACTIVE  # valid, expiring, in re-rating: the product may use the OCOP mark
-PUBLIC_PRODUCT_RELATIONS = (
-    "cert",
-    "producer",
-    "product_set__group__category",
-    "commune",
-    "province",
-    "legacy_district",
-)
+# Joined in list queries; product sets and units come from ``attach_references`` (cached, no join).
+LIST_RELATIONS = ("cert", "producer")
 
 
 def with_current_certificate(queryset=None, *, on: datetime.date | None = None):
     """Annotate products with their current certificate (LEFT JOIN: products without one get ``cert_pk`` None)."""
+    on = on or today()
     queryset = Product.objects.all() if queryset is None else queryset
     return queryset.annotate(
-        cert=FilteredRelation("certificates", condition=Q(certificates__is_current=True)),
+        cert=FilteredRelation("certificates", condition=Q(certificates__is_current=True))
     ).annotate(
         cert_pk=F("cert__id"),
         cert_stars=F("cert__stars"),
         cert_issued_on=F("cert__issued_on"),
         cert_expires_on=F("cert__expires_on"),
         cert_updated_at=F("cert__updated_at"),
+        cert_replaced_by_id=F("cert__replaced_by"),
         cert_rerating_filed_on=F("cert__rerating_filed_on"),
         cert_rerating_decided_on=F("cert__rerating_decided_on"),
         cert_revoked_on=F("cert__revocation__revoked_on"),
         cert_revocation_recorded_at=F("cert__revocation__created_at"),
-        status=status_annotation(on or today(), prefix="cert__"),
     )
 
 
+def with_status(queryset, *, on: datetime.date | None = None):
+    """Add the status as a SQL column (for grouping or exporting many rows; pages use ``attach_references``)."""
+    return queryset.annotate(status=status_case(on or today()))
+
+
+# Where the status ladder finds its inputs: on products, the current-certificate annotations; on certificates, the
+# certificate's own fields.
+PRODUCT_FIELDS = {
+    "pk": "cert_pk",
+    "revoked_on": "cert_revoked_on",
+    "replaced_by": "cert_replaced_by_id",
+    "filed": "cert_rerating_filed_on",
+    "decided": "cert_rerating_decided_on",
+    "expires_on": "cert_expires_on",
+}
+CERTIFICATE_FIELDS = {
+    "pk": "pk",
+    "revoked_on": "revocation__revoked_on",
+    "replaced_by": "replaced_by",
+    "filed": "rerating_filed_on",
+    "decided": "rerating_decided_on",
+    "expires_on": "expires_on",
+}
+
+
+def _q(fields, name, lookup, value) -> Q:
+    return Q(**{f"{fields[name]}__{lookup}": value})
+
+
+def _pending_q(on: datetime.date, fields=PRODUCT_FIELDS) -> Q:
+    """A re-rating filed and not decided on ``on``."""
+    return _q(fields, "filed", "lte", on) & (_q(fields, "decided", "isnull", True) | _q(fields, "decided", "gt", on))
+
+
+def _extension_q(on: datetime.date, fields=PRODUCT_FIELDS) -> Q:
+    """Still covered: before expiry, or after it while a re-rating filed by the expiry date is pending (≤180 days)."""
+    late = _q(fields, "filed", "lte", F(fields["expires_on"])) & _q(
+        fields, "expires_on", "gte", on - datetime.timedelta(days=EXTENSION_DAYS)
+    )
+    return _q(fields, "expires_on", "gte", on) | (_pending_q(on, fields) & late)
+
+
+def status_case(on: datetime.date, fields=PRODUCT_FIELDS) -> Case:
+    """The status ladder of ``evaluations.status`` as a plain CASE (products: of their current certificate).
+
+    Same order and conditions as ``status_annotation`` (tests check that they agree day by day), written without
+    the negations a CASE does not need: the query stays small for Django to build and for PostgreSQL to plan.
+    """
+    warn = on + datetime.timedelta(days=expiring_days())
+    return Case(
+        When(_q(fields, "revoked_on", "lte", on), then=Value(Status.REVOKED)),
+        When(_q(fields, "replaced_by", "isnull", False), then=Value(Status.SUPERSEDED)),
+        When(_pending_q(on, fields) & _extension_q(on, fields), then=Value(Status.IN_RERATING)),
+        When(_q(fields, "expires_on", "lt", on), then=Value(Status.EXPIRED)),
+        When(_q(fields, "expires_on", "lte", warn), then=Value(Status.EXPIRING)),
+        When(_q(fields, "pk", "isnull", False), then=Value(Status.VALID)),
+        default=Value(None),
+        output_field=CharField(null=True),
+    )
+
+
+def certificate_status_case(on: datetime.date | None = None) -> Case:
+    """``.annotate(status=certificate_status_case())`` on a Certificate queryset."""
+    return status_case(on or today(), CERTIFICATE_FIELDS)
+
+
+def listed_q(on: datetime.date) -> Q:
+    """Status valid, expiring or in re-rating, as positive conditions the planner can use indexes for."""
+    not_revoked = Q(cert_revoked_on__isnull=True) | Q(cert_revoked_on__gt=on)
+    return Q(cert_pk__isnull=False) & not_revoked & Q(cert_replaced_by_id__isnull=True) & _extension_q(on)
+
+
 def has_certificate_annotations(queryset) -> bool:
-    return "status" in queryset.query.annotations and "cert_pk" in queryset.query.annotations
+    return "cert_pk" in queryset.query.annotations
 
 
 def public_products(*, on: datetime.date | None = None):
-    """Every product that holds a certificate, whatever its status today (expired and revoked ones included)."""
+    """Every product that holds a certificate, whatever its status today (expired and revoked ones included).
+
+    Call ``attach_references`` on the rows you show (product set, category, units) to avoid one query each.
+    """
     return (
         with_current_certificate(on=on)
         .filter(cert_pk__isnull=False)
-        .select_related(*PUBLIC_PRODUCT_RELATIONS)
+        .select_related(*LIST_RELATIONS)
         .defer("description", "search_name", "traceability_url")
     )
 
 
 def listed_products(*, on: datetime.date | None = None):
     """The public catalogue: products whose certificate lets them use the OCOP mark today."""
-    return public_products(on=on).filter(status__in=LISTED_STATUSES)
+    return public_products(on=on).filter(listed_q(on or today()))
 
 
 def is_listed(product) -> bool:
     return getattr(product, "status", None) in LISTED_STATUSES
+
+
+def attach_references(products, *, on: datetime.date | None = None):
+    """Prepare products for display: their certificate status today, computed by ``evaluations.status`` from the
+    fetched dates, and their product set (with group and category) and units from the reference memo (these few
+    thousand rows change rarely; joining them into every list query costs more than the rows themselves)."""
+    products = list(products)
+    if not products:
+        return products
+    on = on or today()
+    for product in products:
+        product.status = _product_status(product, on)
+    sets, units = product_set_map(), reference_units()["by_id"]
+    missing = {p.commune_id for p in products} | {p.province_id for p in products}
+    missing |= {p.legacy_district_id for p in products if p.legacy_district_id}
+    missing -= set(units)
+    extra = {u.pk: u for u in AdminUnit.objects.filter(pk__in=missing)} if missing else {}
+    for product in products:
+        product.product_set = sets[product.product_set_id]
+        product.commune = units.get(product.commune_id) or extra[product.commune_id]
+        product.province = units.get(product.province_id) or extra[product.province_id]
+        if product.legacy_district_id:
+            product.legacy_district = units.get(product.legacy_district_id) or extra[product.legacy_district_id]
+    return products
+
+
+def _product_status(product, on: datetime.date) -> str | None:
+    if getattr(product, "cert_pk", None) is None:
+        return None
+    return compute_status(
+        issued_on=product.cert_issued_on,
+        expires_on=product.cert_expires_on,
+        on=on,
+        revoked_on=product.cert_revoked_on,
+        superseded=product.cert_replaced_by_id is not None,
+        rerating_filed_on=product.cert_rerating_filed_on,
+        rerating_decided_on=product.cert_rerating_decided_on,
+    )
+
+
+def product_set_map() -> dict[int, ProductSet]:
+    """Every product set with its group and category, by id (reference memo)."""
+    return _memo("product-sets", lambda: {s.pk: s for s in ProductSet.objects.select_related("group__category")})
+
+
+def reference_units() -> dict:
+    """Current provinces and communes, legacy provinces and districts (≈4,100 rows), indexed for filters, choice
+    lists and ``attach_references``; loaded in one query per process and memo period."""
+
+    def load():
+        units = {}
+        for unit in AdminUnit.objects.filter(
+            Q(structure=Structure.CURRENT) | Q(structure=Structure.LEGACY, level__in=[Level.PROVINCE, Level.DISTRICT])
+        ).order_by("name"):
+            units[unit.pk] = unit
+        for unit in units.values():  # parents are in the memo too (no query when a template asks)
+            if unit.parent_id in units:
+                unit.parent = units[unit.parent_id]
+            elif unit.parent_id is None:
+                unit.parent = None
+        by_code = {(u.structure, u.level, u.code): u for u in units.values()}
+        provinces = [u for u in units.values() if u.structure == Structure.CURRENT and u.level == Level.PROVINCE]
+        communes, districts = {}, {}
+        for u in units.values():
+            if u.structure == Structure.CURRENT and u.level == Level.COMMUNE and u.parent_id in units:
+                communes.setdefault(units[u.parent_id].code, []).append((u.code, u.name))
+            elif u.structure == Structure.LEGACY and u.level == Level.DISTRICT and u.successor_province_id in units:
+                districts.setdefault(units[u.successor_province_id].code, []).append((u.code, u.name))
+        return {
+            "by_id": units,
+            "by_code": by_code,
+            "provinces": [(u.code, u.name) for u in provinces],
+            "communes": communes,
+            "legacy_districts": districts,
+        }
+
+    return _memo("units", load)
+
+
+def unit_id(structure: str, level: str, code: str) -> int | None:
+    """The id of a unit given by its official code, so filters compare ids instead of joining units."""
+    unit = reference_units()["by_code"].get((structure, level, code))
+    if unit is None and structure == Structure.LEGACY and level == Level.COMMUNE:
+        return (
+            AdminUnit.objects.filter(structure=structure, level=level, code=code).values_list("pk", flat=True).first()
+        )
+    return unit.pk if unit else None
+
+
+def product_set_ids(*, number: int | None = None, category: str | None = None, group: int | None = None) -> list[int]:
+    """Ids of the product sets with a number, in a category or a group (any taxonomy), from the memo."""
+    result = []
+    for product_set in product_set_map().values():
+        if number is not None and product_set.number != number:
+            continue
+        if category is not None and product_set.group.category.code != category:
+            continue
+        if group is not None and product_set.group.number != group:
+            continue
+        result.append(product_set.pk)
+    return result
 
 
 def product_detail(pk: int, *, on: datetime.date | None = None) -> Product | None:
@@ -85,10 +270,10 @@ def product_detail(pk: int, *, on: datetime.date | None = None) -> Product | Non
     on = on or today()
     history = (
         Certificate.objects.select_related("decision", "revocation", "rule_version")
-        .annotate(status=status_annotation(on))
+        .annotate(status=certificate_status_case(on))
         .order_by("-issued_on", "-pk")
     )
-    return (
+    product = (
         public_products(on=on)
         .defer(None)
         .filter(pk=pk)
@@ -99,6 +284,7 @@ def product_detail(pk: int, *, on: datetime.date | None = None) -> Product | Non
         )
         .first()
     )
+    return attach_references([product])[0] if product else None
 
 
 def current_certificate(product) -> Certificate | None:
@@ -112,17 +298,22 @@ def current_certificate(product) -> Certificate | None:
 
 def certificate_for_verification(number: str, *, on: datetime.date | None = None) -> Certificate | None:
     """What a shopper sees after scanning a label's QR code: any certificate (all are 3★+), with its live status."""
-    return (
-        public_certificates(on=on)
-        .select_related("product__producer", "product__product_set", "product__commune", "product__province")
+    certificate = (
+        Certificate.objects.select_related(
+            "revocation", "replaced_by", "decision", "product__producer", "product__product_set",
+            "product__commune", "product__province",
+        )
         .filter(number=number.strip())
         .first()
-    )
+    )  # fmt: skip
+    if certificate is not None:
+        certificate.status = certificate_status(certificate, on=on)
+    return certificate
 
 
 def public_certificates(*, on: datetime.date | None = None):
     return Certificate.objects.select_related("revocation", "replaced_by", "decision", "rule_version").annotate(
-        status=status_annotation(on or today())
+        status=certificate_status_case(on)
     )
 
 
@@ -167,7 +358,7 @@ def units():
 def unit_by_key(kind: str, code: str) -> AdminUnit | None:
     """Unit pages are addressed by kind (province, commune, legacy district or province) and official code."""
     structure, level = UNIT_KINDS[kind]
-    return AdminUnit.objects.select_related("parent").filter(structure=structure, level=level, code=code).first()
+    return reference_units()["by_code"].get((structure, level, code))
 
 
 # URL segment → (structure, level); the segments are Vietnamese because the addresses are public.
@@ -199,27 +390,40 @@ def unit_products_q(unit: AdminUnit, prefix: str = "") -> Q:
     return Q(**{f"{prefix}{field}": unit})
 
 
-def unit_targets(unit: AdminUnit, *, on: datetime.date | None = None) -> list[UnitTarget]:
-    """The unit's targets with their progress: products whose certificate reached the stars, up to the target year.
+def unit_figures(unit: AdminUnit, *, on: datetime.date | None = None) -> dict:
+    """What a unit page shows, in two queries: its targets, then one aggregate over the unit's public products for
+    the listed products per star, every product ever certified there, and each target's progress.
 
-    A target "since" a year counts products first certified from that year on ("60 more by 2025"); certificates
-    revoked by the target year do not count.
+    A target counts products whose certificate reached the stars by the target year (revoked by then: not counted);
+    a target "since" a year counts products first certified from that year on ("60 more by 2025").
     """
+    on = on or today()
     targets = list(unit.targets.order_by("year", "-min_stars"))
-    for target in targets:
-        certificates = Certificate.objects.filter(
-            unit_products_q(unit, "product__"), issued_on__year__lte=target.year
-        ).exclude(revocation__revoked_on__year__lte=target.year)  # a revoked recognition does not count
-        if target.stars:
-            certificates = certificates.filter(stars=target.stars)
-        else:
-            certificates = certificates.filter(stars__gte=target.min_stars)
+    aggregates = {f"stars_{n}": Count("pk", filter=Q(cert_stars=n) & listed_q(on)) for n in (3, 4, 5)}
+    aggregates["certified"] = Count("pk")
+    for index, target in enumerate(targets):
+        reached = Certificate.objects.filter(product=OuterRef("pk"), issued_on__year__lte=target.year).exclude(
+            revocation__revoked_on__year__lte=target.year
+        )
+        reached = reached.filter(stars=target.stars) if target.stars else reached.filter(stars__gte=target.min_stars)
+        condition = Q(Exists(reached))
         if target.since_year:
-            first = Certificate.objects.filter(product=OuterRef("product"), issued_on__year__lt=target.since_year)
-            certificates = certificates.filter(issued_on__year__gte=target.since_year).exclude(Exists(first))
-        target.reached = certificates.values("product").distinct().count()
+            earlier = Certificate.objects.filter(product=OuterRef("pk"), issued_on__year__lt=target.since_year)
+            condition &= Q(Exists(reached.filter(issued_on__year__gte=target.since_year))) & ~Q(Exists(earlier))
+        aggregates[f"target_{index}"] = Count("pk", filter=condition)
+    figures = (
+        public_products(on=on).filter(unit_products_q(unit)).select_related(None).order_by().aggregate(**aggregates)
+    )
+    for index, target in enumerate(targets):
+        target.reached = figures[f"target_{index}"]
         target.percent = min(100, round(100 * target.reached / target.target_count)) if target.target_count else 0
-    return targets
+    by_star = [(n, figures[f"stars_{n}"]) for n in (5, 4, 3)]
+    return {
+        "by_star": by_star,
+        "listed_total": sum(n for _s, n in by_star),
+        "certified_total": figures["certified"],
+        "targets": targets,
+    }
 
 
 def sales_points_in(unit: AdminUnit):
@@ -238,56 +442,53 @@ CHOICES_TTL = 600
 
 
 def province_choices() -> list[tuple[str, str]]:
-    return _cached(
-        "public:provinces",
-        lambda: list(AdminUnit.objects.current().provinces().order_by("name").values_list("code", "name")),
-    )
+    return reference_units()["provinces"]
 
 
 def taxonomy_choices() -> dict:
-    """Categories, groups and product sets of QĐ 26/2026 for filter forms, from one query."""
-
-    def load():
-        sets = list(ProductSet.objects.filter(taxonomy=Taxonomy.QD26_2026).select_related("group__category"))
-        categories, groups = {}, {}
-        for product_set in sorted(sets, key=lambda s: (s.group.category.order, s.group.number, s.number)):
-            category = product_set.group.category
-            categories[category.code] = category.name
-            groups[f"{category.code}.{product_set.group.number}"] = product_set.group.name
-        return {
-            "categories": list(categories.items()),
-            "groups": list(groups.items()),
-            "product_sets": sorted((s.number, s.name) for s in sets),
-        }
-
-    return _cached("public:taxonomy", load)
+    """Categories, groups and product sets of QĐ 26/2026 for filter forms."""
+    sets = [s for s in product_set_map().values() if s.taxonomy == Taxonomy.QD26_2026]
+    categories, groups = {}, {}
+    for product_set in sorted(sets, key=lambda s: (s.group.category.order, s.group.number, s.number)):
+        category = product_set.group.category
+        categories[category.code] = category.name
+        groups[f"{category.code}.{product_set.group.number}"] = product_set.group.name
+    return {
+        "categories": list(categories.items()),
+        "groups": list(groups.items()),
+        "product_sets": sorted((s.number, s.name) for s in sets),
+    }
 
 
 def place_choices(province_code: str) -> dict:
-    """Current communes and legacy districts of a current province, from one query."""
-
-    def load():
-        rows = (
-            AdminUnit.objects.filter(
-                Q(structure=Structure.CURRENT, level=Level.COMMUNE, parent__code=province_code,
-                  parent__structure=Structure.CURRENT)
-                | Q(structure=Structure.LEGACY, level=Level.DISTRICT, successor_province__code=province_code)
-            )
-            .order_by("name")
-            .values_list("structure", "code", "name")
-        )  # fmt: skip
-        return {
-            "communes": [(code, name) for structure, code, name in rows if structure == Structure.CURRENT],
-            "legacy_districts": [(code, name) for structure, code, name in rows if structure == Structure.LEGACY],
-        }
-
-    if not (province_code or "").isdigit():
-        return {"communes": [], "legacy_districts": []}
-    return _cached(f"public:places:{province_code}", load)
+    """Current communes and legacy districts of a current province."""
+    units = reference_units()
+    return {
+        "communes": units["communes"].get(province_code, []),
+        "legacy_districts": units["legacy_districts"].get(province_code, []),
+    }
 
 
 def legacy_district_choices(province_code: str) -> list[tuple[str, str]]:
     return place_choices(province_code)["legacy_districts"]
+
+
+# Reference data is memoised in the process: a small token in the shared cache says whether the memo is still
+# current (it expires with CHOICES_TTL, and clearing the cache, as tests do, invalidates every process's memo).
+_MEMO: dict[str, tuple[str, object]] = {}
+
+
+def _memo(key, load):
+    token = cache.get("public:reference-token")
+    if token is None:
+        token = uuid.uuid4().hex
+        cache.set("public:reference-token", token, CHOICES_TTL)
+    entry = _MEMO.get(key)
+    if entry is not None and entry[0] == token:
+        return entry[1]
+    value = load()
+    _MEMO[key] = (token, value)
+    return value
 
 
 def _cached(key, load):
@@ -350,21 +551,33 @@ def cached_for_version(key: str, load, *, timeout: int = 3600):
 # -- home page -------------------------------------------------------------------------------------------------------
 def home_summary() -> dict:
     def load():
-        listed = listed_products().order_by()
-        by_star = dict(listed.values_list("cert_stars").annotate(n=Count("pk")))
-        by_category = [
-            {"code": code, "name": name, "n": n}
-            for code, name, n in listed.values_list(
-                "product_set__group__category__code", "product_set__group__category__name"
+        sets = product_set_map()
+        categories = {}
+        for product_set in sets.values():
+            if product_set.taxonomy == Taxonomy.QD26_2026:
+                categories.setdefault(product_set.group.category, []).append(product_set.pk)
+        categories = sorted(categories.items(), key=lambda item: item[0].order)
+        # One aggregate for every figure: counts per star, per category and distinct producers.
+        figures = (
+            listed_products()
+            .select_related(None)
+            .order_by()
+            .aggregate(
+                producers=Count("producer_id", distinct=True),
+                **{f"stars_{n}": Count("pk", filter=Q(cert_stars=n)) for n in (3, 4, 5)},
+                **{f"category_{c.code}": Count("pk", filter=Q(product_set_id__in=ids)) for c, ids in categories},
             )
-            .annotate(n=Count("pk"))
-            .order_by("product_set__group__category__order")
-        ]
+        )
+        by_star = [(n, figures[f"stars_{n}"]) for n in (5, 4, 3)]
         return {
-            "total": sum(by_star.values()),
-            "by_star": [(stars, by_star.get(stars, 0)) for stars in (5, 4, 3)],
-            "by_category": by_category,
-            "producers": public_producers().order_by().values("pk").count(),
+            "total": sum(n for _s, n in by_star),
+            "by_star": by_star,
+            "by_category": [
+                {"code": c.code, "name": c.name, "n": figures[f"category_{c.code}"]}
+                for c, _ids in categories
+                if figures[f"category_{c.code}"]
+            ],
+            "producers": figures["producers"],
         }
 
     return cached_for_version("home-summary", load, timeout=600)
@@ -374,5 +587,5 @@ def newest_decisions(limit: int = 6):
     return list(public_decisions()[:limit])
 
 
-def newest_products(limit: int = 8):
-    return list(listed_products().order_by("-cert_issued_on", "-pk")[:limit])
+def newest_products(limit: int = 6):
+    return attach_references(listed_products().order_by("-cert_issued_on", "-pk")[:limit])

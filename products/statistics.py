@@ -264,7 +264,10 @@ def status_rows(scope: Scope) -> list[dict]:
         q &= Q(legacy_district=scope.legacy_district)
     counts = {}
     for stars, status, n in (
-        selectors.public_products().filter(q).order_by().values_list("cert_stars", "status").annotate(n=Count("pk"))
+        selectors.with_status(selectors.public_products().filter(q))
+        .order_by()
+        .values_list("cert_stars", "status")
+        .annotate(n=Count("pk"))
     ):
         counts.setdefault(status, dict.fromkeys(STARS, 0))[stars] = n
     order = [Status.VALID, Status.EXPIRING, Status.IN_RERATING, Status.EXPIRED, Status.REVOKED]
@@ -278,27 +281,6 @@ def status_rows(scope: Scope) -> list[dict]:
         for status in order
         if status in counts
     ]
-
-
-def unit_overview(unit: AdminUnit) -> dict:
-    """The figures a unit page shows: listed products by star and every product ever certified there."""
-
-    def load():
-        products = selectors.public_products().filter(selectors.unit_products_q(unit)).order_by()
-        counts = products.values_list("cert_stars", "status").annotate(n=Count("pk"))
-        by_star = dict.fromkeys(STARS, 0)
-        certified = 0
-        for stars, status, n in counts:
-            certified += n
-            if status in selectors.LISTED_STATUSES:
-                by_star[stars] += n
-        return {
-            "by_star": [(s, by_star[s]) for s in (5, 4, 3)],
-            "listed_total": sum(by_star.values()),
-            "certified_total": certified,
-        }
-
-    return selectors.cached_for_version(f"unit:{unit.pk}", load, timeout=600)
 
 
 # -- charts and downloads --------------------------------------------------------------------------------------------

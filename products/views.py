@@ -31,14 +31,24 @@ DEFAULT_PAGE_SIZE = 24
 
 
 class CappedPaginator(Paginator):
-    """Counts at most ``cap`` rows (a bounded query at any scale); deeper pages ask the visitor to narrow down."""
+    """Counts at most ``cap`` rows (a bounded query at any scale); past that the page says "more than 2,000" and
+    asks the visitor to narrow the search. ``known_count`` (the unfiltered catalogue's cached total) skips it."""
 
-    cap = 10_000
+    cap = 2_000
+
+    def __init__(self, *args, known_count: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
 
     @cached_property
     def count(self):
-        found = self.object_list.order_by()[: self.cap + 1].count()
+        if self.known_count is not None:
+            self.capped = self.known_count > self.cap
+            self.total = self.known_count
+            return min(self.known_count, self.cap)
+        found = self.object_list.order_by().values_list("pk")[: self.cap + 1].count()
         self.capped = found > self.cap
+        self.total = None
         return min(found, self.cap)
 
 
@@ -57,12 +67,14 @@ def catalogue(request):
     filterset = ProductFilterSet(data, queryset=selectors.public_products())
     products = filterset.qs
     if not explicit_status or not filterset.is_valid():
-        products = products.filter(status__in=selectors.LISTED_STATUSES)
+        products = products.filter(selectors.listed_q(selectors.today()))
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else DEFAULT_SORT
     products = sort_products(products, sort)
     page_size = _int(request.GET.get("page_size"), DEFAULT_PAGE_SIZE)
     page_size = page_size if page_size in PAGE_SIZES else DEFAULT_PAGE_SIZE
-    paginator = CappedPaginator(products, page_size)
+    unfiltered = not any(value for name in filterset.filters for value in data.getlist(name))
+    known = selectors.home_summary()["total"] if unfiltered else None  # cached per data version
+    paginator = CappedPaginator(products, page_size, known_count=known)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except PageNotAnInteger:
@@ -77,9 +89,10 @@ def catalogue(request):
         "form": filterset.form,
         "page": page,
         "page_range": list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
-        "products": list(page.object_list),
+        "products": selectors.attach_references(page.object_list),
         "paginator": paginator,
         "capped": getattr(paginator, "capped", False),
+        "total": getattr(paginator, "total", None),
         "sort": sort,
         "sorts": [(key, label) for key, (label, _o) in SORTS.items()],
         "page_size": page_size,
@@ -135,7 +148,9 @@ def producer_detail(request, pk: int, slug: str):
         raise Http404(_("Không tìm thấy chủ thể"))
     if slug != producer.slug:
         return redirect(producer, permanent=True)
-    products = list(selectors.public_products().filter(producer=producer).order_by("name", "pk")[:200])
+    products = selectors.attach_references(
+        selectors.public_products().filter(producer=producer).order_by("name", "pk")[:200]
+    )
     return render(request, "public/producer.html", {"producer": producer, "products": products})
 
 
@@ -145,15 +160,15 @@ def unit_detail(request, kind: str, code: str):
     unit = selectors.unit_by_key(kind, code)
     if unit is None:
         raise Http404(_("Không tìm thấy địa bàn"))
-    figures = statistics.unit_overview(unit)
-    products = list(
+    figures = selectors.unit_figures(unit)
+    products = selectors.attach_references(
         selectors.listed_products().filter(selectors.unit_products_q(unit)).order_by("-cert_issued_on", "-pk")[:12]
     )
     context = {
         "unit": unit,
         "kind": kind,
         "figures": figures,
-        "targets": selectors.unit_targets(unit),
+        "targets": figures["targets"],
         "products": products,
         "sales_points": list(selectors.sales_points_in(unit).order_by("name")[:50]),
         "catalogue_url": reverse("public:catalogue") + "?" + urlencode(catalogue_params(unit)),

@@ -1,6 +1,9 @@
 """Read-only serializers of the public API. Nothing here reads scores, dossiers, results or attachments."""
 
+from urllib.parse import quote
+
 from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -17,8 +20,14 @@ def absolute(serializer, url: str) -> str:
     return request.build_absolute_uri(url) if request else url
 
 
+_VERIFY_PREFIX = []
+
+
 def verify_path(number: str) -> str:
-    return reverse("public:verify", kwargs={"number": number})
+    """``reverse("public:verify", …)`` without a resolver call per certificate (same quoting as ``reverse``)."""
+    if not _VERIFY_PREFIX:
+        _VERIFY_PREFIX.append(reverse("public:verify", kwargs={"number": "x"})[:-2])
+    return f"{_VERIFY_PREFIX[0]}{quote(number, safe=RFC3986_SUBDELIMS + '/~:@')}/"
 
 
 class UnitBriefSerializer(serializers.Serializer):
@@ -122,6 +131,67 @@ class ProductSerializer(serializers.ModelSerializer):
     def get_url(self, product) -> str:
         return absolute(self, product.get_absolute_url())
 
+    def to_representation(self, product):
+        # Built by hand: the same keys as the declared fields (they document the schema), several times faster
+        # than nested serializers when a page holds 100 products.
+        return product_item(product, base_url(self.context))
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def base_url(context) -> str:
+    """Scheme and host of the request, computed once per response."""
+    if "base_url" not in context:
+        request = context.get("request")
+        context["base_url"] = request.build_absolute_uri("/")[:-1] if request else ""
+    return context["base_url"]
+
+
+def product_item(product, base: str) -> dict:
+    certificate = selectors.current_certificate(product)
+    product_set, group = product.product_set, product.product_set.group
+    category = group.category
+    legacy = product.legacy_district
+    return {
+        "id": product.pk,
+        "code": product.code,
+        "name": product.name,
+        "slug": product.slug,
+        "stars": product.cert_stars,
+        "status": product.status,
+        "listed": selectors.is_listed(product),
+        "product_set": {"code": product_set.number, "name": product_set.name},
+        "category": {"code": category.code, "name": category.name},
+        "group": {"code": f"{category.code}.{group.number}", "name": group.name},
+        "producer": {"id": product.producer_id, "name": product.producer.name, "type": product.producer.producer_type},
+        "province": {"code": product.province.code, "name": product.province.name},
+        "commune": {"code": product.commune.code, "name": product.commune.name},
+        "legacy_district": {"code": legacy.code, "name": legacy.name} if legacy else None,
+        "certificate": {
+            "number": certificate.number,
+            "issued_on": certificate.issued_on.isoformat(),
+            "expires_on": certificate.expires_on.isoformat(),
+            "status": product.status,
+            "revoked_on": product.cert_revoked_on.isoformat() if product.cert_revoked_on else None,
+            "verify_url": base + verify_path(certificate.number),
+        }
+        if certificate
+        else None,
+        "updated_at": _DATETIME.to_representation(last_change(product)),
+        "url": base + product_path(product.pk, product.slug),
+    }
+
+
+_PRODUCT_PATH = []
+
+
+def product_path(pk, slug) -> str:
+    """``Product.get_absolute_url`` without a URL resolver call per product."""
+    if not _PRODUCT_PATH:
+        _PRODUCT_PATH.append(reverse("public:product", kwargs={"pk": 1234567, "slug": "slug-mau"}))
+    return _PRODUCT_PATH[0].replace("1234567", str(pk), 1).replace("slug-mau", slug, 1)
+
 
 def last_change(product):
     moments = [product.updated_at, product.producer.updated_at, product.cert_updated_at]
@@ -165,6 +235,18 @@ class ProductDetailSerializer(ProductSerializer):
     @extend_schema_field(serializers.ListSerializer(child=serializers.DictField()))
     def get_certificates(self, product):
         return CertificateBriefSerializer(product.certificate_history, many=True, context=self.context).data
+
+    def to_representation(self, product):
+        item = product_item(product, base_url(self.context))
+        item |= {
+            "description": product.description,
+            "traceability_code": product.traceability_code,
+            "traceability_url": product.traceability_url,
+            "photos": self.get_photos(product),
+            "sales_points": self.get_sales_points(product),
+            "certificates": self.get_certificates(product),
+        }
+        return item
 
 
 class CertificateBriefSerializer(serializers.ModelSerializer):

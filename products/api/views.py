@@ -70,22 +70,28 @@ class ProductViewSet(PublicReadOnlyViewSet):
             return selectors.public_products().defer(None).prefetch_related(*product_detail_prefetches())
         params = self.request.query_params
         if params.get("status") or params.get("updated_since"):
-            return selectors.public_products()  # tombstones wanted
+            return selectors.public_products()  # tombstones wanted (or statuses chosen by the filter)
         return selectors.listed_products()
 
     def get_serializer_class(self):
         return serializers.ProductDetailSerializer if self.action == "retrieve" else serializers.ProductSerializer
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return selectors.attach_references(page) if page is not None else None
+
+    def get_object(self):
+        return selectors.attach_references([super().get_object()])[0]
+
 
 def product_detail_prefetches():
     from django.db.models import Prefetch
 
-    from evaluations.status import status_annotation
     from products.models import ProductPhoto, SalesPoint
 
     history = (
         selectors.Certificate.objects.select_related("decision", "revocation", "rule_version", "replaced_by")
-        .annotate(status=status_annotation())
+        .annotate(status=selectors.certificate_status_case())
         .order_by("-issued_on", "-pk")
     )
     return [

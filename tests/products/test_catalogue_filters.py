@@ -144,3 +144,42 @@ def test_search_also_works_on_sqlite(tmp_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert "database: sqlite3" in result.stdout  # the report header says which database ran
     assert "12 passed" in result.stdout
+
+
+def test_catalogue_status_agrees_with_the_status_rules_day_by_day(catalogue):
+    """``selectors.status_case`` / ``listed_q`` (compact SQL) give the same status as ``evaluations.status`` on
+    every day around each certificate's dates."""
+    from evaluations.models import Certificate
+    from evaluations.status import certificate_status
+    from products.selectors import attach_references, listed_q, with_current_certificate, with_status
+
+    current = Certificate.objects.filter(is_current=True).select_related("revocation")
+    days = set()
+    for cert in current:
+        for anchor in (
+            cert.expires_on,
+            cert.issued_on,
+            catalogue.today,
+            cert.expires_on + datetime.timedelta(days=180),
+        ):
+            days |= {anchor + datetime.timedelta(days=d) for d in (-91, -90, -89, -1, 0, 1, 2)}
+    for day in sorted(days):
+        expected = {c.product_id: certificate_status(c, on=day) for c in current if c.issued_on <= day}
+        rows = with_current_certificate(on=day).filter(pk__in=expected)
+        assert {p.pk: p.status for p in with_status(rows, on=day)} == expected, day  # SQL, for filters
+        assert {p.pk: p.status for p in attach_references(rows, on=day)} == expected, day  # Python, for pages
+        listed = set(rows.filter(listed_q(day)).values_list("pk", flat=True))
+        assert listed == {pk for pk, status in expected.items() if status in Status.ACTIVE}, day
+
+
+def test_certificate_status_case_agrees_with_the_status_rules(catalogue):
+    from evaluations.models import Certificate
+    from evaluations.status import certificate_status
+    from products.selectors import certificate_status_case
+
+    certificates = list(Certificate.objects.select_related("revocation"))
+    for offset in range(-400, 1400, 7):
+        day = catalogue.today + datetime.timedelta(days=offset)
+        expected = {c.pk: certificate_status(c, on=day) for c in certificates if c.issued_on <= day}
+        rows = Certificate.objects.filter(pk__in=expected).annotate(status=certificate_status_case(day))
+        assert dict(rows.values_list("pk", "status")) == expected, day
