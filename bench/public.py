@@ -89,7 +89,7 @@ def requests_for(scenario, rng, data):
 
 def run(scenario, count, warmup, rng, data):
     client = Client()
-    timings, queries, statuses = [], [], {}
+    timings, queries, statuses, slowest = [], [], {}, []
     source = requests_for(scenario, rng, data)
     for index in range(warmup + count):
         path, params = next(source)
@@ -103,7 +103,9 @@ def run(scenario, count, warmup, rng, data):
         if index >= warmup:
             timings.append(elapsed)
             queries.append(len(captured.captured_queries))
+            slowest.append((elapsed, path, params, [round(float(q["time"]) * 1000) for q in captured]))
     timings.sort()
+    slowest.sort(key=lambda item: -item[0])
     return {
         "scenario": scenario,
         "requests": count,
@@ -114,6 +116,7 @@ def run(scenario, count, warmup, rng, data):
         "queries_mean": statistics.mean(queries),
         "statuses": statuses,
         "target": TARGETS[scenario],
+        "slowest": slowest[:5],
     }
 
 
@@ -123,6 +126,7 @@ def main():
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--slowest", action="store_true", help="print the five slowest requests of each scenario")
     args = parser.parse_args()
     unknown = set(args.scenarios) - set(TARGETS)
     if unknown:
@@ -146,6 +150,9 @@ def main():
         statuses = ", ".join(f"{k}: {v}" for k, v in sorted(r["statuses"].items()))
         print(f"| {scenario} | {r['p50']:.1f} | {r['p95']:.1f} | {r['max']:.1f} | < {r['target']} "
               f"{'✓' if r['p95'] < r['target'] else '✗'} | {r['queries_max']}, {r['queries_mean']:.1f} | {statuses} |")  # fmt: skip
+        if args.slowest:
+            for elapsed, path, params, sql in r["slowest"]:
+                print(f"    {elapsed:7.1f} ms  {path} {params}  sql ms {sql}")
     sys.exit(1 if failed else 0)
 
 

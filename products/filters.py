@@ -194,7 +194,20 @@ class ProductFilterSet(django_filters.FilterSet):
             q |= selectors.listed_q(self.on)
             wanted -= {ACTIVE, *Status.ACTIVE}
         if wanted:
-            q |= Q(status_sql__in=sorted(wanted))
+            # A necessary condition per status first (indexed dates), then the exact ladder on what remains.
+            on, warn = self.on, self.on + datetime.timedelta(days=expiring_days())
+            necessary = {
+                Status.REVOKED: Q(cert_revoked_on__lte=on),
+                Status.IN_RERATING: Q(cert_rerating_filed_on__lte=on),
+                Status.EXPIRED: Q(cert_expires_on__lt=on),
+                Status.EXPIRING: Q(cert_expires_on__gte=on, cert_expires_on__lte=warn),
+                Status.VALID: Q(cert_expires_on__gt=warn),
+                Status.SUPERSEDED: Q(cert_replaced_by_id__isnull=False),
+            }
+            prefilter = Q(pk__in=[])
+            for status in wanted:
+                prefilter |= necessary[status]
+            q |= prefilter & Q(status_sql__in=sorted(wanted))
             queryset = queryset.alias(status_sql=selectors.status_case(self.on))
         return queryset.filter(q)
 
@@ -203,14 +216,18 @@ class ProductFilterSet(django_filters.FilterSet):
 
 
 def search_q(text: str) -> Q:
-    """Free-text search on the folded columns (served by trigram indexes on PostgreSQL)."""
+    """Free-text search on the folded columns (served by trigram indexes on PostgreSQL).
+
+    Places named in the text are looked up in the cached unit list first, so the database sees only indexable
+    conditions (trigram on the name, ids of communes and old districts) and can combine them in one bitmap scan.
+    """
     folded = fold(text)[:100]
     q = Q(search_name__icontains=folded)
-    # Place names: the few matching units are found in a sub-select on the small unit table.
-    places = AdminUnit.objects.filter(search_name__icontains=folded).values("pk")
-    q |= Q(commune__in=places.filter(structure=Structure.CURRENT)) | Q(
-        legacy_district__in=places.filter(structure=Structure.LEGACY)
-    )
+    communes, districts = selectors.places_named(folded)
+    if communes:
+        q |= Q(commune_id__in=communes)
+    if districts:
+        q |= Q(legacy_district_id__in=districts)
     if PRODUCT_CODE.match(text.strip()):
         q |= Q(code__startswith=text.strip())
     return q
@@ -254,7 +271,7 @@ SORTS = {
     "stars": (_("Hạng sao cao nhất"), ("-cert_stars", "-cert_issued_on", "-pk")),
     "expiry": (_("Sắp hết hạn trước"), ("cert_expires_on", "pk")),
 }
-DEFAULT_SORT = "name"
+DEFAULT_SORT = "newest"  # walks the index of current certificates by issue date: fast whatever the filters
 
 
 def sort_products(queryset, key: str | None):

@@ -44,6 +44,15 @@ from .models import Producer, Product, ProductPhoto, ProductSet, SalesPoint, Tax
 LISTED_STATUSES = Status.ACTIVE  # valid, expiring, in re-rating: the product may use the OCOP mark
 # Joined in list queries; product sets and units come from ``attach_references`` (cached, no join).
 LIST_RELATIONS = ("cert", "producer")
+# Columns lists and cards never use (fewer columns: less to transfer and fewer fields to fill, 100 per page).
+# ``only()`` is not available with a FilteredRelation, hence the list of what to leave out.
+LIST_DEFERRED = (
+    "description", "search_name", "traceability_url", "traceability_code", "created_at",
+    "producer__search_name", "producer__registration_number", "producer__tax_code", "producer__representative_name",
+    "producer__representative_gender", "producer__representative_ethnicity", "producer__representative_title",
+    "producer__address", "producer__phone", "producer__email", "producer__website", "producer__founded_year",
+    "producer__created_at", "producer__commune", "producer__legacy_district",
+)  # fmt: skip
 
 
 def with_current_certificate(queryset=None, *, on: datetime.date | None = None):
@@ -151,7 +160,7 @@ def public_products(*, on: datetime.date | None = None):
         with_current_certificate(on=on)
         .filter(cert_pk__isnull=False)
         .select_related(*LIST_RELATIONS)
-        .defer("description", "search_name", "traceability_url")
+        .defer(*LIST_DEFERRED)
     )
 
 
@@ -239,6 +248,20 @@ def reference_units() -> dict:
         }
 
     return _memo("units", load)
+
+
+def places_named(folded: str, limit: int = 200) -> tuple[list[int], list[int]]:
+    """Ids of current communes and old districts whose folded name contains ``folded`` (at least 3 letters)."""
+    if len(folded) < 3:
+        return [], []
+    communes, districts = [], []
+    for unit in reference_units()["by_id"].values():
+        if folded in unit.search_name:
+            if unit.structure == Structure.CURRENT and unit.level == Level.COMMUNE:
+                communes.append(unit.pk)
+            elif unit.structure == Structure.LEGACY and unit.level == Level.DISTRICT:
+                districts.append(unit.pk)
+    return communes[:limit], districts[:limit]
 
 
 def unit_id(structure: str, level: str, code: str) -> int | None:

@@ -31,10 +31,10 @@ DEFAULT_PAGE_SIZE = 24
 
 
 class CappedPaginator(Paginator):
-    """Counts at most ``cap`` rows (a bounded query at any scale); past that the page says "more than 2,000" and
+    """Counts at most ``cap`` rows (a bounded query at any scale); past that the page says "more than 1,000" and
     asks the visitor to narrow the search. ``known_count`` (the unfiltered catalogue's cached total) skips it."""
 
-    cap = 2_000
+    cap = 1_000
 
     def __init__(self, *args, known_count: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,7 +12,7 @@
     var size = document.getElementById("id_page_size");
     if (size && size.value === "24") { size.disabled = true; }
     var sort = document.getElementById("id_sort");
-    if (sort && sort.value === "name") { sort.disabled = true; }
+    if (sort && sort.value === "newest") { sort.disabled = true; }
   }
 
   form.addEventListener("submit", dropEmptyFields);
