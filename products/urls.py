@@ -1,10 +1,8 @@
 """Public pages (namespace ``public``), mounted at the site root by ``ocop_portal/urls.py``."""
 
 from django.contrib.sitemaps import views as sitemap_views
-from django.templatetags.static import static
 from django.urls import path
 from django.views.decorators.cache import cache_page
-from django.views.generic import RedirectView
 
 from . import views
 from .sitemaps import SITEMAPS
@@ -23,7 +21,7 @@ urlpatterns = [
     path("verify/<path:number>/qr.svg", views.verify_qr, name="verify-qr"),
     path("verify/<path:number>/", views.verify, name="verify"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True), name="favicon"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "sitemap.xml",
         cache_page(3600)(sitemap_views.index),

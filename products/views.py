@@ -254,6 +254,12 @@ def statistics_download(request, fmt: str):
     raise Http404(_("Định dạng không hỗ trợ"))
 
 
+def favicon(request):
+    from django.templatetags.static import static
+
+    return redirect(static("img/favicon.svg"), permanent=True)  # resolved per request (manifest storage)
+
+
 def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("public:sitemap-index"))
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /accounts/", "Disallow: /can-bo/", f"Sitemap: {sitemap}"]

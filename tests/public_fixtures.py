@@ -62,7 +62,26 @@ def issue(product, number, issued_on, stars, *, decision=None, score=SECRET_SCOR
     )
 
 
+def ensure_reference_data():
+    """Rule versions and the taxonomy come from data migrations; a transactional test after a flush may find them
+    gone (serialized rollback does not always bring them back in a full run), so load them again (idempotent)."""
+    import importlib
+
+    from django.apps import apps
+
+    from evaluations.models import RuleVersion
+    from products.models import ProductSet
+    from products.taxonomy import TAXONOMY_FILES, load_taxonomy
+
+    if not RuleVersion.objects.filter(code="QD26_2026").exists():
+        importlib.import_module("evaluations.migrations.0002_rule_versions").forwards(apps, None)
+    if not ProductSet.objects.exists():
+        for filename in TAXONOMY_FILES:
+            load_taxonomy(apps, filename)
+
+
 def build_catalogue() -> Catalogue:
+    ensure_reference_data()
     on = today()
     c = Catalogue(today=on)
     hanoi = unit(Structure.CURRENT, Level.PROVINCE, "01", "Thành phố Hà Nội")
