@@ -29,7 +29,9 @@ from products.models import Producer, ProducerType, Product, SalesPoint
 from tests.factories import product_set, rule_version
 
 SECRET_SCORE = Decimal("87.35")  # a certificate's council score: must never be shown
-PRIVATE_RESULT_SCORE = Decimal("41.75")  # a non-recognised result: must never be shown
+# A non-recognised result: must never be shown. Both scores are above 59 so that they cannot be mistaken for the
+# seconds of a timestamp ("…:41.75…") in the leak checks.
+PRIVATE_RESULT_SCORE = Decimal("66.85")
 PRIVATE_NAMES = ("Bình gốm bản nháp bí mật", "Cơ sở gốm chưa công nhận", "Rượu không đạt Kim Sơn")
 
 
@@ -186,7 +188,7 @@ def build_catalogue() -> Catalogue:
         round=round_,
     )  # fmt: skip
     EvaluationResult.objects.create(
-        dossier=dossier, round=round_, mean_score=PRIVATE_RESULT_SCORE, stars=2, outcome=Outcome.NOT_RECOGNISED,
+        dossier=dossier, round=round_, mean_score=PRIVATE_RESULT_SCORE, stars=None, outcome=Outcome.NOT_RECOGNISED,
         is_final=True,
     )  # fmt: skip
     point = SalesPoint.objects.create(name="Điểm bán sản phẩm OCOP Bát Tràng", unit=bat_trang, address="Chợ gốm")
