@@ -35,5 +35,8 @@ bench-expiry: venv  # needs DATABASE_URL (a scratch PostgreSQL database); see be
 lint: venv
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
+bench-public: venv  ## public catalogue at national scale: p50/p95 and queries per request (bench/README.md)
+	bash bench/public.sh
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .health import healthz
 
@@ -15,11 +15,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("evaluations.api.urls_officer_certificates")),
-    path("api/v1/", include("evaluations.api.urls_sheets")),
+    path("api/v1/", include("products.api.urls")),  # includes the score-sheet endpoints of evaluations
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("score-sheets/", include("evaluations.urls_sheets")),
     path("can-bo/giay-chung-nhan/", include("evaluations.urls_certificates")),
     path("can-bo/", include("evaluations.urls", namespace="workflow")),
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", include("products.urls")),  # public portal (namespace "public")
 ]
 
 if settings.DEBUG:

@@ -30,7 +30,7 @@ def get(url: str):
         return response.status, response.read().decode()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_web_process_recovers_after_its_database_connection_is_killed(gunicorn_server, django_db_blocker):
     status, body = get(gunicorn_server + "/score-sheets/")
     assert status == 200
