@@ -65,6 +65,22 @@ STATUS_CHOICES = [
 PRODUCT_CODE = re.compile(r"^[0-9]{2}-[0-9-]*$")
 
 
+class MomentField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 moment normalised to UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts."""
+
+    def clean(self, value):
+        moment = super().clean(value)
+        if moment is None:
+            return None
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return moment.astimezone(datetime.UTC)
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    field_class = MomentField
+
+
 class CodeChoiceField(forms.CharField):
     """A code checked against a list of allowed values (clear message for an unknown one)."""
 
@@ -144,7 +160,7 @@ class ProductFilterSet(django_filters.FilterSet):
     expires_before = django_filters.DateFilter(
         field_name="cert_expires_on", lookup_expr="lt", label=_("Hết hạn trước ngày")
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = MomentFilter(
         method="filter_updated_since",
         label=_("Thay đổi từ thời điểm"),
         help_text=_("ISO 8601, ví dụ 2026-07-01T00:00:00+07:00"),
@@ -286,7 +302,7 @@ class ProducerFilterSet(django_filters.FilterSet):
     producer_type = django_filters.MultipleChoiceFilter(
         choices=ProducerType.choices, field_name="producer_type", label=_("Loại hình chủ thể"), distinct=False
     )
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gt")
+    updated_since = MomentFilter(field_name="updated_at", lookup_expr="gt")
 
     class Meta:
         model = Producer
@@ -310,7 +326,7 @@ class CertificateFilterSet(django_filters.FilterSet):
     province = CodeFilter(field_name="product__province__code", pattern=r"[0-9]{2}", label=_("Tỉnh / thành phố"))
     expires_before = django_filters.DateFilter(field_name="expires_on", lookup_expr="lt")
     issued_after = django_filters.DateFilter(field_name="issued_on", lookup_expr="gte")
-    updated_since = django_filters.IsoDateTimeFilter(method="filter_updated_since")
+    updated_since = MomentFilter(method="filter_updated_since")
 
     class Meta:
         model = selectors.Certificate
