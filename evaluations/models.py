@@ -56,7 +56,7 @@ class RuleVersion(models.Model):
 
     def clean(self):
         if self.part_a_points + self.part_b_points + self.part_c_points != 100:
-            raise ValidationError(_("Tổng điểm ba phần phải bằng 100 / The three parts must add up to 100."))
+            raise ValidationError(_("Tổng điểm ba phần phải bằng 100."))
 
 
 class ScoreSheet(models.Model):
