@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from districts.models import AdminUnit, Level, Structure
@@ -375,7 +375,7 @@ def to_xlsx(report: dict) -> bytes:
     )
     sheet(
         _("Dữ liệu chi tiết"),
-        [_("Mã đơn vị"), _("Đơn vị"), _("Năm"), _("Hạng sao"), _("Loại hình chủ thể"), _("Loại"), _("Số GCN")],
+        [_("Mã đơn vị"), _("Đơn vị"), _("Năm"), _("Hạng sao"), _("Loại hình chủ thể"), _("Loại"), pgettext("số lượng", "Số GCN")],
         [
             [r["unit_code"], r["unit_name"], r["year"], r["stars"], r["producer_type"], r["kind"], r["certificates"]]
             for r in report["cube"]
