@@ -375,7 +375,15 @@ def to_xlsx(report: dict) -> bytes:
     )
     sheet(
         _("Dữ liệu chi tiết"),
-        [_("Mã đơn vị"), _("Đơn vị"), _("Năm"), _("Hạng sao"), _("Loại hình chủ thể"), _("Loại"), pgettext("số lượng", "Số GCN")],
+        [
+            _("Mã đơn vị"),
+            _("Đơn vị"),
+            _("Năm"),
+            _("Hạng sao"),
+            _("Loại hình chủ thể"),
+            _("Loại"),
+            pgettext("số lượng", "Số GCN"),
+        ],
         [
             [r["unit_code"], r["unit_name"], r["year"], r["stars"], r["producer_type"], r["kind"], r["certificates"]]
             for r in report["cube"]

@@ -153,6 +153,7 @@ def english_client(client: Client | None = None, next_url: str = "/") -> Client:
     response = client.post("/i18n/setlang/", {"language": "en", "next": next_url})
     assert response.status_code == 302 and response["Location"] == next_url
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME]["max-age"] == 365 * 24 * 3600  # remembered, not per visit
     return client
 
 
@@ -281,7 +282,7 @@ def test_officer_pages_and_admin_in_english():
     client.force_login(officer)
     english_client(client, next_url="/can-bo/")
     names = data_names()
-    assert_english(client.get("/can-bo/"), "To do", "Dossiers", "Log out", names=names)
+    assert_english(client.get("/can-bo/"), "Tasks", "Dossiers", "Log out", names=names)
     assert_english(client.get("/can-bo/ho-so/"), "Evaluation and rating dossiers", "New dossier", names=names)
     assert_english(
         client.get(f"/can-bo/ho-so/{dossier.pk}/"), "Check before submitting", "Registration form", names=names
