@@ -108,7 +108,10 @@ def test_the_catalogue_holds_every_string_marked_in_the_code(tmp_path):
     if shutil.which("xgettext") is None:
         pytest.fail("GNU gettext (xgettext) is needed to re-extract messages: apt-get install gettext")
     copy = tmp_path / "src"
-    ignore = shutil.ignore_patterns(".venv", ".git", "node_modules", "media", "private_media", "staticfiles", "*.mo")
+    ignore = shutil.ignore_patterns(
+        *(".venv", ".git", "node_modules", "media", "private_media", "staticfiles", "screenshots", "__pycache__"),
+        *("*.mo", "*.sqlite3", ".*_cache", ".hypothesis"),
+    )
     shutil.copytree(ROOT, copy, ignore=ignore, symlinks=True)
     subprocess.run([sys.executable, "manage.py", *MAKEMESSAGES], cwd=copy, check=True, capture_output=True, timeout=300)
     extracted = polib.pofile(str(copy / "locale" / "en" / "LC_MESSAGES" / "django.po"))
