@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ocop_portal.text import fold, vn_slugify
 
@@ -71,7 +72,7 @@ class AdminUnit(models.Model):
 
     class Meta:
         verbose_name = _("đơn vị hành chính")
-        verbose_name_plural = _("đơn vị hành chính")
+        verbose_name_plural = pgettext_lazy("số nhiều", "đơn vị hành chính")
         ordering = ["structure", "level", "code"]
         constraints = [
             models.UniqueConstraint(fields=["structure", "level", "code"], name="unit_unique_code"),
@@ -114,7 +115,7 @@ class UnitMapping(models.Model):
 
     class Meta:
         verbose_name = _("ánh xạ đơn vị cũ → mới")
-        verbose_name_plural = _("ánh xạ đơn vị cũ → mới")
+        verbose_name_plural = pgettext_lazy("số nhiều", "ánh xạ đơn vị cũ → mới")
         constraints = [
             models.UniqueConstraint(fields=["legacy", "current"], name="unit_mapping_unique"),
             models.CheckConstraint(condition=~Q(legacy=models.F("current")), name="unit_mapping_not_self"),
@@ -149,7 +150,7 @@ class Council(models.Model):
 
     class Meta:
         verbose_name = _("hội đồng")
-        verbose_name_plural = _("hội đồng")
+        verbose_name_plural = pgettext_lazy("số nhiều", "hội đồng")
         ordering = ["level", "name"]
         constraints = [
             models.CheckConstraint(
@@ -189,7 +190,7 @@ class CouncilMembership(models.Model):
 
     class Meta:
         verbose_name = _("thành viên hội đồng")
-        verbose_name_plural = _("thành viên hội đồng")
+        verbose_name_plural = pgettext_lazy("số nhiều", "thành viên hội đồng")
         ordering = ["council", "role", "user__last_name"]
         constraints = [
             models.UniqueConstraint(fields=["council", "user"], name="membership_unique_user"),
@@ -234,7 +235,7 @@ class RoleAssignment(models.Model):
 
     class Meta:
         verbose_name = _("phân quyền theo đơn vị")
-        verbose_name_plural = _("phân quyền theo đơn vị")
+        verbose_name_plural = pgettext_lazy("số nhiều", "phân quyền theo đơn vị")
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "unit"], name="role_unique_per_unit"),
             models.UniqueConstraint(
@@ -265,7 +266,7 @@ class UnitTarget(models.Model):
 
     class Meta:
         verbose_name = _("chỉ tiêu")
-        verbose_name_plural = _("chỉ tiêu")
+        verbose_name_plural = pgettext_lazy("số nhiều", "chỉ tiêu")
         ordering = ["unit", "year"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "year", "min_stars", "stars"], name="target_unique"),

@@ -20,12 +20,12 @@ class CertificateListFilter(django_filters.FilterSet):
         method="filter_expiring_within",
         min_value=0,
         max_value=MAX_DAYS,
-        help_text=_("Còn hiệu lực và hết hạn trong số ngày này / still valid and expiring within N days"),
+        help_text=_("Còn hiệu lực và hết hạn trong số ngày này"),
     )
     in_rerating_window = django_filters.BooleanFilter(
         label=_("Trong thời gian nộp hồ sơ đánh giá lại"),
         method="filter_in_rerating_window",
-        help_text=_("180 đến 120 ngày trước ngày hết hạn / 180 to 120 days before expiry"),
+        help_text=_("180 đến 120 ngày trước ngày hết hạn"),
     )
     attention = django_filters.ChoiceFilter(
         label=_("Cần chú ý"), choices=sel.Attention.CHOICES, method="filter_attention", empty_label=_("Tất cả")
@@ -81,7 +81,7 @@ class CertificateListFilter(django_filters.FilterSet):
             return queryset
         unit = sel.units_in_scope(self.request.user).filter(pk=int(value)).first()
         if unit is None:
-            raise Http404(_("Đơn vị không thuộc phạm vi phụ trách / unit out of your scope"))
+            raise Http404(_("Đơn vị không thuộc phạm vi phụ trách."))
         self.unit_selected = unit
         return queryset.filter(sel.unit_q(unit))
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from districts.models import AdminUnit, Council, CouncilLevel
 from ocop_portal.storage import PrivateStorage
@@ -38,7 +39,7 @@ class RuleVersion(models.Model):
 
     class Meta:
         verbose_name = _("phiên bản quy định")
-        verbose_name_plural = _("phiên bản quy định")
+        verbose_name_plural = pgettext_lazy("số nhiều", "phiên bản quy định")
         ordering = ["effective_from"]
         constraints = [
             models.CheckConstraint(
@@ -56,7 +57,7 @@ class RuleVersion(models.Model):
 
     def clean(self):
         if self.part_a_points + self.part_b_points + self.part_c_points != 100:
-            raise ValidationError(_("Tổng điểm ba phần phải bằng 100 / The three parts must add up to 100."))
+            raise ValidationError(_("Tổng điểm ba phần phải bằng 100."))
 
 
 class ScoreSheet(models.Model):
@@ -78,7 +79,7 @@ class ScoreSheet(models.Model):
 
     class Meta:
         verbose_name = _("phiếu đánh giá")
-        verbose_name_plural = _("phiếu đánh giá")
+        verbose_name_plural = pgettext_lazy("số nhiều", "phiếu đánh giá")
         ordering = ["rule_version", "product_set__number"]
         constraints = [
             models.UniqueConstraint(fields=["rule_version", "product_set"], name="sheet_unique_per_set"),
@@ -102,7 +103,7 @@ class SheetPart(models.Model):
 
     class Meta:
         verbose_name = _("phần của phiếu")
-        verbose_name_plural = _("phần của phiếu")
+        verbose_name_plural = pgettext_lazy("số nhiều", "phần của phiếu")
         ordering = ["sheet", "order"]
         constraints = [models.UniqueConstraint(fields=["sheet", "code"], name="part_unique_code")]
 
@@ -124,7 +125,7 @@ class SheetHeading(models.Model):
 
     class Meta:
         verbose_name = _("nhóm tiêu chí")
-        verbose_name_plural = _("nhóm tiêu chí")
+        verbose_name_plural = pgettext_lazy("số nhiều", "nhóm tiêu chí")
         ordering = ["part", "order"]
         constraints = [models.UniqueConstraint(fields=["part", "number"], name="heading_unique_number")]
 
@@ -151,7 +152,7 @@ class Criterion(models.Model):
 
     class Meta:
         verbose_name = _("tiêu chí")
-        verbose_name_plural = _("tiêu chí")
+        verbose_name_plural = pgettext_lazy("số nhiều", "tiêu chí")
         ordering = ["sheet", "order"]
         constraints = [models.UniqueConstraint(fields=["sheet", "number"], name="criterion_unique_number")]
 
@@ -176,7 +177,7 @@ class CriterionOption(models.Model):
 
     class Meta:
         verbose_name = _("lựa chọn")
-        verbose_name_plural = _("lựa chọn")
+        verbose_name_plural = pgettext_lazy("số nhiều", "lựa chọn")
         ordering = ["criterion", "order"]
         constraints = [
             models.UniqueConstraint(fields=["criterion", "key"], name="option_unique_key"),
@@ -211,7 +212,7 @@ class Round(models.Model):
 
     class Meta:
         verbose_name = _("đợt đánh giá")
-        verbose_name_plural = _("đợt đánh giá")
+        verbose_name_plural = pgettext_lazy("số nhiều", "đợt đánh giá")
         ordering = ["-year", "-intake_deadline"]
         constraints = [
             models.CheckConstraint(
@@ -292,7 +293,7 @@ class Dossier(models.Model):
 
     class Meta:
         verbose_name = _("hồ sơ")
-        verbose_name_plural = _("hồ sơ")
+        verbose_name_plural = pgettext_lazy("số nhiều", "hồ sơ")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -328,7 +329,7 @@ class DossierRevision(models.Model):
 
     class Meta:
         verbose_name = _("phiên bản hồ sơ")
-        verbose_name_plural = _("phiên bản hồ sơ")
+        verbose_name_plural = pgettext_lazy("số nhiều", "phiên bản hồ sơ")
         constraints = [models.UniqueConstraint(fields=["dossier", "revision"], name="revision_unique")]
 
 
@@ -374,7 +375,7 @@ class DossierAttachment(models.Model):
 
     class Meta:
         verbose_name = _("tài liệu đính kèm")
-        verbose_name_plural = _("tài liệu đính kèm")
+        verbose_name_plural = pgettext_lazy("số nhiều", "tài liệu đính kèm")
         ordering = ["dossier", "kind", "uploaded_at"]
 
     def __str__(self):
@@ -392,7 +393,7 @@ class SelfAssessment(models.Model):
 
     class Meta:
         verbose_name = _("tự đánh giá tiêu chí")
-        verbose_name_plural = _("tự đánh giá tiêu chí")
+        verbose_name_plural = pgettext_lazy("số nhiều", "tự đánh giá tiêu chí")
         constraints = [
             models.UniqueConstraint(fields=["dossier", "criterion"], name="selfassessment_unique"),
             models.CheckConstraint(condition=Q(points__gte=0), name="selfassessment_points_nonneg"),
@@ -415,7 +416,7 @@ class LocalAssessment(models.Model):
 
     class Meta:
         verbose_name = _("báo cáo đánh giá của xã (Mẫu 03)")
-        verbose_name_plural = _("báo cáo đánh giá của xã (Mẫu 03)")
+        verbose_name_plural = pgettext_lazy("số nhiều", "báo cáo đánh giá của xã (Mẫu 03)")
 
 
 class AdvisoryFinding(models.Model):
@@ -429,7 +430,7 @@ class AdvisoryFinding(models.Model):
 
     class Meta:
         verbose_name = _("ý kiến tổ tư vấn")
-        verbose_name_plural = _("ý kiến tổ tư vấn")
+        verbose_name_plural = pgettext_lazy("số nhiều", "ý kiến tổ tư vấn")
         ordering = ["created_at"]
 
 
@@ -461,7 +462,7 @@ class MemberScoreSheet(models.Model):
 
     class Meta:
         verbose_name = _("phiếu chấm của thành viên")
-        verbose_name_plural = _("phiếu chấm của thành viên")
+        verbose_name_plural = pgettext_lazy("số nhiều", "phiếu chấm của thành viên")
         constraints = [
             models.UniqueConstraint(fields=["dossier", "round", "member", "attempt"], name="membersheet_unique"),
             models.CheckConstraint(
@@ -499,7 +500,7 @@ class MemberChoice(models.Model):
 
     class Meta:
         verbose_name = _("lựa chọn của thành viên")
-        verbose_name_plural = _("lựa chọn của thành viên")
+        verbose_name_plural = pgettext_lazy("số nhiều", "lựa chọn của thành viên")
         constraints = [
             models.UniqueConstraint(fields=["sheet", "criterion"], name="memberchoice_unique"),
             models.CheckConstraint(
@@ -540,7 +541,7 @@ class EvaluationResult(models.Model):
 
     class Meta:
         verbose_name = _("kết quả đánh giá")
-        verbose_name_plural = _("kết quả đánh giá")
+        verbose_name_plural = pgettext_lazy("số nhiều", "kết quả đánh giá")
         constraints = [
             models.UniqueConstraint(fields=["dossier", "round", "attempt"], name="result_unique_attempt"),
             models.UniqueConstraint(
@@ -582,7 +583,7 @@ class Decision(models.Model):
 
     class Meta:
         verbose_name = _("quyết định công nhận")
-        verbose_name_plural = _("quyết định công nhận")
+        verbose_name_plural = pgettext_lazy("số nhiều", "quyết định công nhận")
         ordering = ["-issued_on", "number"]
         constraints = [models.UniqueConstraint(fields=["authority", "number"], name="decision_unique_number")]
 
@@ -603,7 +604,7 @@ class DecisionItem(models.Model):
 
     class Meta:
         verbose_name = _("sản phẩm trong quyết định")
-        verbose_name_plural = _("sản phẩm trong quyết định")
+        verbose_name_plural = pgettext_lazy("số nhiều", "sản phẩm trong quyết định")
         constraints = [
             models.UniqueConstraint(fields=["decision", "product"], name="decisionitem_unique_product"),
             models.UniqueConstraint(
@@ -648,7 +649,7 @@ class Certificate(models.Model):
 
     class Meta:
         verbose_name = _("giấy chứng nhận")
-        verbose_name_plural = _("giấy chứng nhận")
+        verbose_name_plural = pgettext_lazy("số nhiều", "giấy chứng nhận")
         ordering = ["-issued_on"]
         constraints = [
             models.CheckConstraint(condition=Q(stars__gte=3, stars__lte=5), name="certificate_stars_3_to_5"),
@@ -697,7 +698,7 @@ class Revocation(models.Model):
 
     class Meta:
         verbose_name = _("thu hồi giấy chứng nhận")
-        verbose_name_plural = _("thu hồi giấy chứng nhận")
+        verbose_name_plural = pgettext_lazy("số nhiều", "thu hồi giấy chứng nhận")
         constraints = [
             models.CheckConstraint(
                 condition=Q(concluded_on__isnull=True) | Q(concluded_on__lte=F("revoked_on")),
@@ -739,7 +740,7 @@ class CertificateNotice(models.Model):
 
     class Meta:
         verbose_name = _("mốc giấy chứng nhận")
-        verbose_name_plural = _("mốc giấy chứng nhận")
+        verbose_name_plural = pgettext_lazy("số nhiều", "mốc giấy chứng nhận")
         constraints = [models.UniqueConstraint(fields=["certificate", "step"], name="notice_unique_step")]
         indexes = [
             models.Index(fields=["producer_notified_at"]),
@@ -770,7 +771,7 @@ class OfficerNotice(models.Model):
 
     class Meta:
         verbose_name = _("mốc gửi cán bộ")
-        verbose_name_plural = _("mốc gửi cán bộ")
+        verbose_name_plural = pgettext_lazy("số nhiều", "mốc gửi cán bộ")
         constraints = [models.UniqueConstraint(fields=["notice", "officer"], name="officer_notice_unique")]
         indexes = [models.Index(fields=["officer"], condition=Q(sent_at__isnull=True), name="officer_notice_unsent")]
 
@@ -796,7 +797,7 @@ class CertificateJobRun(models.Model):
 
     class Meta:
         verbose_name = _("lần chạy công việc hằng ngày")
-        verbose_name_plural = _("lần chạy công việc hằng ngày")
+        verbose_name_plural = pgettext_lazy("số nhiều", "lần chạy công việc hằng ngày")
         ordering = ["-started_at"]
 
     def __str__(self):
@@ -825,7 +826,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         verbose_name = _("nhật ký thao tác")
-        verbose_name_plural = _("nhật ký thao tác")
+        verbose_name_plural = pgettext_lazy("số nhiều", "nhật ký thao tác")
         ordering = ["-at"]
         indexes = [models.Index(fields=["target_type", "target_id", "at"])]
 

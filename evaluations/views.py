@@ -1234,9 +1234,12 @@ def _has_revocation(certificate):
 @officer_required
 def certificate_pdf(request, pk):
     certificate = _certificate(request, pk)
-    pdf = documents.certificate_pdf(certificate)
+    # Vietnamese (the legal document) unless the English reference translation is asked for with ?lang=en.
+    language = "en" if request.GET.get("lang") == "en" else documents.OFFICIAL_LANGUAGE
+    pdf = documents.certificate_pdf(certificate, language)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="giay-chung-nhan-ocop-{certificate.number}.pdf"'
+    suffix = "" if language == documents.OFFICIAL_LANGUAGE else f"-{language}"
+    response["Content-Disposition"] = f'attachment; filename="giay-chung-nhan-ocop-{certificate.number}{suffix}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
 

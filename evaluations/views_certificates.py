@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -36,7 +37,7 @@ def officer_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not sel.is_officer(request.user):
-            raise Http404(_("Không tìm thấy trang / page not found"))
+            raise Http404(_("Không tìm thấy trang."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -44,17 +45,17 @@ def officer_required(view):
 
 LISTS = {
     "attention": {
-        "title": _("Giấy chứng nhận cần chú ý"),
+        "title": gettext_lazy("Giấy chứng nhận cần chú ý"),
         "defaults": {},
         "template": "certificates/attention.html",
     },
     "expiring": {
-        "title": _("Giấy chứng nhận sắp hết hạn"),
+        "title": gettext_lazy("Giấy chứng nhận sắp hết hạn"),
         "defaults": {"expiring_within": "90"},
         "template": "certificates/list.html",
     },
     "rerating_window": {
-        "title": _("Giấy chứng nhận trong thời gian nộp hồ sơ đánh giá lại"),
+        "title": gettext_lazy("Giấy chứng nhận trong thời gian nộp hồ sơ đánh giá lại"),
         "defaults": {"in_rerating_window": "true"},
         "template": "certificates/list.html",
     },
@@ -119,24 +120,24 @@ def certificate_list(request, kind):
 
 
 EXCEL_COLUMNS = [
-    (_("Số giấy chứng nhận"), 22),
-    (_("Sản phẩm"), 36),
-    (_("Mã sản phẩm"), 20),
-    (_("Chủ thể"), 32),
-    (_("Điện thoại"), 14),
-    (_("Thư điện tử"), 28),
-    (_("Xã / phường"), 22),
-    (_("Tỉnh / thành phố"), 20),
-    (_("Hạng sao"), 9),
-    (_("Ngày cấp"), 12),
-    (_("Ngày hết hạn"), 12),
-    (_("Còn (ngày)"), 10),
-    (_("Nộp đánh giá lại từ"), 14),
-    (_("Nộp đánh giá lại đến"), 14),
-    (_("Đã nộp đánh giá lại ngày"), 14),
-    (_("Trạng thái"), 18),
-    (_("Cần chú ý"), 40),
-    (_("Mốc nhắc gần nhất"), 34),
+    (gettext_lazy("Số giấy chứng nhận"), 22),
+    (gettext_lazy("Sản phẩm"), 36),
+    (gettext_lazy("Mã sản phẩm"), 20),
+    (gettext_lazy("Chủ thể"), 32),
+    (gettext_lazy("Điện thoại"), 14),
+    (gettext_lazy("Thư điện tử"), 28),
+    (gettext_lazy("Xã / phường"), 22),
+    (gettext_lazy("Tỉnh / thành phố"), 20),
+    (gettext_lazy("Hạng sao"), 9),
+    (gettext_lazy("Ngày cấp"), 12),
+    (gettext_lazy("Ngày hết hạn"), 12),
+    (gettext_lazy("Còn (ngày)"), 10),
+    (gettext_lazy("Nộp đánh giá lại từ"), 14),
+    (gettext_lazy("Nộp đánh giá lại đến"), 14),
+    (gettext_lazy("Đã nộp đánh giá lại ngày"), 14),
+    (gettext_lazy("Trạng thái"), 18),
+    (gettext_lazy("Cần chú ý"), 40),
+    (gettext_lazy("Mốc nhắc gần nhất"), 34),
 ]
 
 
@@ -144,7 +145,7 @@ EXCEL_COLUMNS = [
 def certificate_export(request, kind):
     filterset, on = _filtered(request, kind)
     if not filterset.is_valid():
-        messages.error(request, _("Bộ lọc không hợp lệ, chưa xuất được tệp / invalid filters, nothing exported."))
+        messages.error(request, _("Bộ lọc không hợp lệ, chưa xuất được tệp."))
         return redirect(request.path.rsplit("excel/", 1)[0])
     queryset = filterset.qs  # applies the filters now: a unit out of scope answers 404 before any work
     workbook = Workbook(write_only=True)
@@ -199,7 +200,7 @@ def certificate_export(request, kind):
 def send_reminders_now(request):
     """National users may queue the sending of pending reminders; with Redis down, the page says so and carries on."""
     if not is_national(request.user):
-        raise Http404(_("Không tìm thấy trang / page not found"))
+        raise Http404(_("Không tìm thấy trang."))
     from evaluations.tasks import enqueue_safely, send_certificate_reminders
 
     if enqueue_safely(send_certificate_reminders, on=today().isoformat()):

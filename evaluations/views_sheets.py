@@ -20,7 +20,7 @@ def sheet_index(request):
 def sheet_print(request, rule_version: str, number: int):
     sheet = sheet_selectors.sheet_detail().filter(rule_version__code=rule_version, product_set__number=number).first()
     if sheet is None:
-        raise Http404(_("Không có phiếu đánh giá này / No such score sheet"))
+        raise Http404(_("Không có phiếu đánh giá này."))
     return render(request, "sheets/print.html", {"sheet": sheet, "rows": list(sheet_rows(sheet))})
 
 

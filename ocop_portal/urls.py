@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .health import healthz
 
-admin.site.site_header = "Quản trị Cổng thông tin OCOP"
-admin.site.site_title = "Quản trị OCOP"
-admin.site.index_title = "Quản lý dữ liệu chương trình OCOP"
+admin.site.site_header = _("Quản trị Cổng thông tin OCOP")
+admin.site.site_title = _("Quản trị OCOP")
+admin.site.index_title = _("Quản lý dữ liệu chương trình OCOP")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

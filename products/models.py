@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from districts.models import AdminUnit
@@ -25,7 +26,7 @@ class ProductCategory(models.Model):
 
     class Meta:
         verbose_name = _("phân loại sản phẩm")
-        verbose_name_plural = _("phân loại sản phẩm")
+        verbose_name_plural = pgettext_lazy("số nhiều", "phân loại sản phẩm")
         ordering = ["taxonomy", "order"]
         constraints = [models.UniqueConstraint(fields=["taxonomy", "code"], name="category_unique_code")]
 
@@ -41,7 +42,7 @@ class ProductGroup(models.Model):
 
     class Meta:
         verbose_name = _("nhóm sản phẩm")
-        verbose_name_plural = _("nhóm sản phẩm")
+        verbose_name_plural = pgettext_lazy("số nhiều", "nhóm sản phẩm")
         ordering = ["category__order", "number"]
         constraints = [models.UniqueConstraint(fields=["category", "number"], name="group_unique_number")]
 
@@ -57,7 +58,7 @@ class ProductSubgroup(models.Model):
 
     class Meta:
         verbose_name = _("phân nhóm sản phẩm")
-        verbose_name_plural = _("phân nhóm sản phẩm")
+        verbose_name_plural = pgettext_lazy("số nhiều", "phân nhóm sản phẩm")
         ordering = ["group", "letter"]
         constraints = [models.UniqueConstraint(fields=["group", "letter"], name="subgroup_unique_letter")]
 
@@ -80,7 +81,7 @@ class ProductSet(models.Model):
 
     class Meta:
         verbose_name = _("bộ sản phẩm")
-        verbose_name_plural = _("bộ sản phẩm")
+        verbose_name_plural = pgettext_lazy("số nhiều", "bộ sản phẩm")
         ordering = ["taxonomy", "number"]
         constraints = [
             models.UniqueConstraint(fields=["taxonomy", "number"], name="productset_unique_number"),
@@ -150,7 +151,7 @@ class Producer(models.Model):
 
     class Meta:
         verbose_name = _("chủ thể")
-        verbose_name_plural = _("chủ thể")
+        verbose_name_plural = pgettext_lazy("số nhiều", "chủ thể")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
@@ -216,7 +217,7 @@ class Product(models.Model):
 
     class Meta:
         verbose_name = _("sản phẩm")
-        verbose_name_plural = _("sản phẩm")
+        verbose_name_plural = pgettext_lazy("số nhiều", "sản phẩm")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -249,7 +250,7 @@ class ProductPhoto(models.Model):
 
     class Meta:
         verbose_name = _("ảnh sản phẩm")
-        verbose_name_plural = _("ảnh sản phẩm")
+        verbose_name_plural = pgettext_lazy("số nhiều", "ảnh sản phẩm")
         ordering = ["product", "order"]
 
     def __str__(self):
@@ -274,7 +275,7 @@ class SalesPoint(models.Model):
 
     class Meta:
         verbose_name = _("điểm bán sản phẩm OCOP")
-        verbose_name_plural = _("điểm bán sản phẩm OCOP")
+        verbose_name_plural = pgettext_lazy("số nhiều", "điểm bán sản phẩm OCOP")
         ordering = ["name"]
 
     def __str__(self):

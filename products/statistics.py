@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from districts.models import AdminUnit, Level, Structure
 from evaluations.models import Certificate
@@ -142,7 +142,8 @@ def certificate_rows(scope: Scope):
 
 
 def report(scope: Scope) -> dict:
-    key = "statistics:" + "&".join(f"{k}={v}" for k, v in sorted(scope.params().items()))
+    # The report holds translated labels: one cached copy per language.
+    key = f"statistics:{get_language()}:" + "&".join(f"{k}={v}" for k, v in sorted(scope.params().items()))
     return selectors.cached_for_version(key, lambda: _report(scope), timeout=3600)
 
 
@@ -374,7 +375,15 @@ def to_xlsx(report: dict) -> bytes:
     )
     sheet(
         _("Dữ liệu chi tiết"),
-        [_("Mã đơn vị"), _("Đơn vị"), _("Năm"), _("Hạng sao"), _("Loại hình chủ thể"), _("Loại"), _("Số GCN")],
+        [
+            _("Mã đơn vị"),
+            _("Đơn vị"),
+            _("Năm"),
+            _("Hạng sao"),
+            _("Loại hình chủ thể"),
+            _("Loại"),
+            pgettext("số lượng", "Số GCN"),
+        ],
         [
             [r["unit_code"], r["unit_name"], r["year"], r["stars"], r["producer_type"], r["kind"], r["certificates"]]
             for r in report["cube"]

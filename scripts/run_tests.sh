@@ -27,6 +27,10 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = "0" ] && command -v apt-get >/de
   echo "Cài Chromium cho kiểm thử trình duyệt / installing Chromium for browser tests…"
   (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "!! Chromium install failed"
 fi
+# tests/test_i18n.py re-extracts the catalogue with makemessages, which needs GNU gettext's xgettext.
+if ! command -v xgettext >/dev/null && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+  apt-get install -y -qq gettext >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null) || echo "!! gettext install failed"
+fi
 if ! command -v docker-compose >/dev/null && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
   apt-get install -y -qq docker-compose >/dev/null 2>&1 || true
 fi

@@ -1,6 +1,15 @@
 import os
+from pathlib import Path
 
 import pytest
+
+
+def pytest_configure(config):
+    """Compile the translation catalogues before any page is rendered, so that a plain `pytest` tests the English
+    pages exactly as `make test` does (the .mo files are git-ignored build products)."""
+    from ocop_portal.management.commands.compile_translations import compile_catalogues
+
+    compile_catalogues([Path(__file__).resolve().parent.parent / "locale"])
 
 
 def pytest_report_header(config):

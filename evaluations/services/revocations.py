@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime
 import logging
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from evaluations import audit
@@ -106,8 +107,12 @@ def revoke_certificate(
         note=reason,
     )
     if send_notice:
-        subject = _("Thông báo thu hồi giấy chứng nhận sản phẩm OCOP số %(n)s") % {"n": certificate.number}
-        body = render_to_string("workflow/email/revocation_notice.txt", {"revocation": revocation, "c": certificate})
+        # The producer reads the site's language (Vietnamese), not the officer's interface language.
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = _("Thông báo thu hồi giấy chứng nhận sản phẩm OCOP số %(n)s") % {"n": certificate.number}
+            body = render_to_string(
+                "workflow/email/revocation_notice.txt", {"revocation": revocation, "c": certificate}
+            )
         transaction.on_commit(lambda: _send_notice(revocation.pk, subject, body, producer.email))
     return revocation
 

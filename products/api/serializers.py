@@ -78,7 +78,9 @@ class ProductSerializer(serializers.ModelSerializer):
     ``status`` filter so that syncing clients can drop it."""
 
     stars = serializers.IntegerField(source="cert_stars")
-    status = serializers.ChoiceField(choices=Status.CHOICES, help_text="Tình trạng giấy chứng nhận hôm nay")
+    status = serializers.ChoiceField(
+        choices=Status.CHOICES, help_text="Tình trạng giấy chứng nhận hôm nay / certificate status today"
+    )
     listed = serializers.SerializerMethodField(help_text="Còn trong danh sách công khai / still publicly listed")
     product_set = ProductSetRefSerializer()
     category = CategorySerializer(source="product_set.group.category")
@@ -89,7 +91,7 @@ class ProductSerializer(serializers.ModelSerializer):
     legacy_district = UnitBriefSerializer(allow_null=True)
     certificate = serializers.SerializerMethodField()
     updated_at = serializers.SerializerMethodField(
-        help_text="Lần thay đổi gần nhất của sản phẩm, chủ thể hoặc giấy chứng nhận"
+        help_text="Lần thay đổi gần nhất của sản phẩm, chủ thể hoặc giấy chứng nhận / last change of the product, its producer or certificate"
     )
     url = serializers.SerializerMethodField()
 
@@ -372,7 +374,9 @@ class ProductSetSerializer(serializers.ModelSerializer):
 
 class UnitSerializer(serializers.ModelSerializer):
     parent = UnitBriefSerializer(allow_null=True)
-    url = serializers.SerializerMethodField(help_text="Trang công khai của đơn vị (nếu có)")
+    url = serializers.SerializerMethodField(
+        help_text="Trang công khai của đơn vị (nếu có) / public page of the unit, if any"
+    )
 
     class Meta:
         model = AdminUnit
