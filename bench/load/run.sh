@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Load test in one command (also `make bench-load`): gunicorn with production settings on 127.0.0.1 against the
+# scale data, locust headless and bounded in time, then the figures. Exit status 1 when any request failed.
+#   LOAD_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/ocop_load; made with the scale data when missing)
+#   LOAD_USERS=100 LOAD_SPAWN_RATE=20 LOAD_DURATION=2m LOAD_WORKERS=4 LOAD_PORT=8765 LOAD_OUT=<folder for the CSVs>
+#   LOAD_REDIS_URL (default redis://127.0.0.1:6379/14: throttle counters shared by the workers, as in production)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PY=.venv/bin/python
+export DATABASE_URL="${LOAD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/ocop_load}"
+USERS="${LOAD_USERS:-100}" RATE="${LOAD_SPAWN_RATE:-20}" DURATION="${LOAD_DURATION:-2m}"
+WORKERS="${LOAD_WORKERS:-4}" PORT="${LOAD_PORT:-8765}" PRODUCTS="${LOAD_PRODUCTS:-200000}"
+SCRATCH="$(mktemp -d -t ocop-load.XXXXXX)"
+OUT="${LOAD_OUT:-$SCRATCH}"
+mkdir -p "$OUT"
+
+db=$($PY -c "import dj_database_url,os; print(dj_database_url.parse(os.environ['DATABASE_URL'])['NAME'])")
+if ! psql "${DATABASE_URL%/*}/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1; then
+  psql "${DATABASE_URL%/*}/postgres" -qc "CREATE DATABASE $db"
+fi
+$PY manage.py migrate --noinput -v0
+count=$($PY manage.py shell -c "from products.models import Product; print(Product.objects.filter(slug__startswith='san-pham-').count())" 2>/dev/null | tail -1)
+if [ "${count:-0}" -lt 1 ]; then
+  echo "== generating ${PRODUCTS} products in ${db} (once, about 10 minutes)"
+  $PY manage.py load_admin_units
+  $PY manage.py load_score_sheets
+  $PY manage.py generate_scale_data --products "$PRODUCTS"
+fi
+
+echo "== bench officers and URL sample"
+$PY bench/load/prepare.py --out "$SCRATCH/sample.json"
+
+# The server: production settings (DEBUG off, HTTPS-only cookies, HSTS, SSL redirect behind the proxy header).
+export DJANGO_SETTINGS_MODULE=bench.load.settings LOAD_STATIC_ROOT="$SCRATCH/static" DEBUG=0
+SECRET_KEY="load-bench-$($PY -c 'import secrets; print(secrets.token_urlsafe(48))')"
+export SECRET_KEY ALLOWED_HOSTS=127.0.0.1 REDIS_URL="${LOAD_REDIS_URL:-redis://127.0.0.1:6379/14}"
+# One address plays every visitor here: lift the per-address API and log-in throttles for this server only.
+export API_THROTTLE_ANON=1000000/min API_THROTTLE_USER=1000000/min API_THROTTLE_EXPORT=1000000/hour
+export AXES_FAILURE_LIMIT=1000000
+$PY manage.py compile_translations >/dev/null
+$PY manage.py collectstatic --noinput -v0
+
+$PY -m gunicorn ocop_portal.wsgi -b "127.0.0.1:$PORT" -w "$WORKERS" --timeout 60 \
+  --error-logfile "$OUT/gunicorn.log" --pid "$SCRATCH/gunicorn.pid" &
+GUNICORN=$!
+stop() { kill "$GUNICORN" 2>/dev/null && wait "$GUNICORN" 2>/dev/null || true; }
+trap stop EXIT
+for _ in $(seq 120); do
+  if curl -fsS -H "X-Forwarded-Proto: https" "http://127.0.0.1:$PORT/healthz/" >/dev/null 2>&1; then break; fi
+  kill -0 "$GUNICORN" 2>/dev/null || { echo "gunicorn exited:"; cat "$OUT/gunicorn.log"; exit 1; }
+  sleep 0.5
+done
+curl -fsS -H "X-Forwarded-Proto: https" "http://127.0.0.1:$PORT/healthz/" >/dev/null
+
+echo "== locust: $USERS users (spawn $RATE/s) for $DURATION against $WORKERS gunicorn workers; load before: $(uptime)"
+status=0
+LOAD_SAMPLE="$SCRATCH/sample.json" .venv/bin/locust -f bench/load/locustfile.py --headless \
+  -u "$USERS" -r "$RATE" -t "$DURATION" --stop-timeout 10 --host "http://127.0.0.1:$PORT" \
+  --csv "$OUT/load" --only-summary --loglevel WARNING || status=$?
+echo "== load after: $(uptime)"
+stop
+trap - EXIT
+$PY bench/load/summary.py "$OUT/load" || status=1
+echo "CSV: $OUT/load_stats.csv  gunicorn log: $OUT/gunicorn.log"
+exit "$status"
