@@ -2,6 +2,7 @@
 (bench/load/run.sh, figures in bench/README.md) cannot rot. A small generated data set, 10 users for 15 seconds,
 every request type exercised, no failed request; no timing assertion."""
 
+import importlib.util
 import json
 import os
 import secrets
@@ -16,12 +17,20 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from bench.load import names
-from bench.load.prepare import prepare
-from bench.load.summary import read_failures, read_stats
-
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+
+
+def bench_module(name: str):
+    """bench/load/<name>.py by path: under pytest, a tests/bench package would shadow the top-level bench folder."""
+    spec = importlib.util.spec_from_file_location(f"load_bench_{name}", ROOT / "bench" / "load" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+names = bench_module("names")
+summary = bench_module("summary")
 
 
 def free_port() -> int:
@@ -62,7 +71,7 @@ def scale_data(transactional_db):
         call_command("load_admin_units", stdout=devnull)
         load_files()
         call_command("generate_scale_data", products=300, scored_dossiers=60, stdout=devnull)
-    return prepare(communes=3, provinces=2, sample=100)
+    return bench_module("prepare").prepare(communes=3, provinces=2, sample=100)
 
 
 @pytest.fixture
@@ -112,8 +121,8 @@ def test_mixed_workload_runs_without_a_failed_request(bench_server, scale_data, 
     command += ["--only-summary", "--loglevel", "WARNING"]
     run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
-    stats = read_stats(str(tmp_path / "load"))
-    failures = read_failures(str(tmp_path / "load"))
+    stats = summary.read_stats(str(tmp_path / "load"))
+    failures = summary.read_failures(str(tmp_path / "load"))
     assert failures == [], failures
     assert int(stats["Aggregated"]["Failure Count"]) == 0
     exercised = {name for name, row in stats.items() if name != "Aggregated" and int(row["Request Count"]) > 0}
