@@ -51,6 +51,7 @@ def server_env(tmp_path: Path) -> dict:
         "DATABASE_URL": database_url(),
         "DJANGO_SETTINGS_MODULE": "bench.load.settings",
         "LOAD_STATIC_ROOT": str(tmp_path / "static"),
+        "STATIC_MANIFEST": "0",  # plain copies: compressing every file costs minutes of CI; run.sh keeps the manifest
         "DEBUG": "0",
         "SECRET_KEY": "load-smoke-" + secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "127.0.0.1",
