@@ -39,6 +39,8 @@ export SECRET_KEY ALLOWED_HOSTS=127.0.0.1 REDIS_URL="${LOAD_REDIS_URL:-redis://1
 # One address plays every visitor here: lift the per-address API and log-in throttles for this server only.
 export API_THROTTLE_ANON=1000000/min API_THROTTLE_USER=1000000/min API_THROTTLE_EXPORT=1000000/hour
 export AXES_FAILURE_LIMIT=1000000
+# Connections kept for the whole run (production: 60 s), so that the backends' CPU time can be read at the end.
+export DB_CONN_MAX_AGE=600
 $PY manage.py compile_translations >/dev/null
 manifest="$LOAD_STATIC_ROOT/staticfiles.json"
 if [ ! -f "$manifest" ] || [ -n "$(find static requirements.txt -newer "$manifest" -print -quit)" ]; then
@@ -47,7 +49,7 @@ if [ ! -f "$manifest" ] || [ -n "$(find static requirements.txt -newer "$manifes
 fi
 
 $PY -m gunicorn ocop_portal.wsgi -b "127.0.0.1:$PORT" -w "$WORKERS" --timeout 60 \
-  --error-logfile "$OUT/gunicorn.log" --pid "$SCRATCH/gunicorn.pid" &
+  >"$OUT/gunicorn.log" 2>&1 &
 GUNICORN=$!
 stop() { kill "$GUNICORN" 2>/dev/null && wait "$GUNICORN" 2>/dev/null || true; }
 trap stop EXIT
@@ -57,15 +59,22 @@ for _ in $(seq 120); do
   sleep 0.5
 done
 curl -fsS -H "X-Forwarded-Proto: https" "http://127.0.0.1:$PORT/healthz/" >/dev/null
+sleep 2  # every worker has loaded the application
+$PY bench/load/cpu.py snapshot "$SCRATCH/cpu-before.json" "$GUNICORN" "$db"
 
 echo "== locust: $USERS users (spawn $RATE/s) for $DURATION against $WORKERS gunicorn workers; load before: $(uptime)"
 status=0
-LOAD_SAMPLE="$SCRATCH/sample.json" .venv/bin/locust -f bench/load/locustfile.py --headless \
+LOAD_SAMPLE="$SCRATCH/sample.json" /usr/bin/time -f "%U %S" -o "$SCRATCH/locust.time" \
+  .venv/bin/locust -f bench/load/locustfile.py --headless \
   -u "$USERS" -r "$RATE" -t "$DURATION" --stop-timeout 10 --host "http://127.0.0.1:$PORT" \
   --csv "$OUT/load" --only-summary --loglevel WARNING || status=$?
 echo "== load after: $(uptime)"
+$PY bench/load/cpu.py snapshot "$SCRATCH/cpu-after.json" "$GUNICORN" "$db"
 stop
 trap - EXIT
-$PY bench/load/summary.py "$OUT/load" || status=1
+$PY bench/load/cpu.py diff "$SCRATCH/cpu-before.json" "$SCRATCH/cpu-after.json" >"$OUT/cpu.json"
+$PY -c "import json,sys; d=json.load(open(sys.argv[1])); u,s=open(sys.argv[2]).read().split()[-2:]; \
+d['locust']=round(float(u)+float(s),2); json.dump(d,open(sys.argv[1],'w'))" "$OUT/cpu.json" "$SCRATCH/locust.time"
+$PY bench/load/summary.py "$OUT/load" --cpu "$OUT/cpu.json" --workers "$WORKERS" || status=1
 echo "CSV: $OUT/load_stats.csv  gunicorn log: $OUT/gunicorn.log"
 exit "$status"

@@ -1,12 +1,14 @@
 """Print the figures of a locust run (its ``<prefix>_stats.csv``) and fail when any request failed.
 
-    python bench/load/summary.py /tmp/load/load        # reads /tmp/load/load_stats.csv and load_failures.csv
+    python bench/load/summary.py /tmp/load/load [--cpu cpu.json --workers 4]   # reads load_stats.csv, load_failures.csv
 
 Prints one Markdown row per request name (requests, failures, requests/s, p50, p95, p99) and the total, ready to be
 pasted into bench/README.md. Exit status 1 when a request failed or none was made.
 """
 
+import argparse
 import csv
+import json
 import sys
 from pathlib import Path
 
@@ -44,7 +46,12 @@ def table(stats: dict[str, dict]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    prefix = argv[1]
+    parser = argparse.ArgumentParser()
+    parser.add_argument("prefix")
+    parser.add_argument("--cpu", help="JSON of CPU seconds: app (gunicorn workers), db (backends), locust")
+    parser.add_argument("--workers", type=int)
+    args = parser.parse_args(argv[1:])
+    prefix = args.prefix
     stats = read_stats(prefix)
     print(table(stats))
     total = stats.get("Aggregated")
@@ -59,6 +66,14 @@ def main(argv: list[str]) -> int:
         f"\n{int(total['Request Count']):,} requests, {float(total['Requests/s']):.1f} req/s, "
         f"p50 {total['50%']} ms, p95 {total['95%']} ms, failures {failed}"
     )
+    if args.cpu:
+        cpu = json.loads(Path(args.cpu).read_text())
+        count = int(total["Request Count"])
+        print(
+            f"CPU: gunicorn workers ({args.workers}) {cpu['app']:.1f} s = {1000 * cpu['app'] / count:.1f} ms per "
+            f"request, PostgreSQL backends {cpu['db']:.1f} s = {1000 * cpu['db'] / count:.1f} ms per request, "
+            f"locust {cpu.get('locust', 0):.1f} s"
+        )
     return 1 if failed else 0
 
 
