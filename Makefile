@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python 2>/dev/null || command -v python3)
 
-.PHONY: run test venv lint bench-public bench-expiry bench-import bench-load clean
+.PHONY: run test venv lint bench-public bench-expiry bench-import clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Cần Python 3.12+ / Python 3.12 or newer is required (found %s)" % sys.version.split()[0])'
@@ -29,6 +29,10 @@ run: venv
 test: venv
 	bash scripts/run_tests.sh
 
+.PHONY: bench-load
+bench-load: venv  ## 100 users for 2 minutes on gunicorn over the scale data; fails on any failed request (bench/README.md)
+	bash bench/load/run.sh
+
 bench-expiry: venv  # needs DATABASE_URL (a scratch PostgreSQL database); see bench/README.md
 	$(PY) bench/expiry/run.py
 
@@ -37,9 +41,6 @@ lint: venv
 
 bench-public: venv  ## public catalogue at national scale: p50/p95 and queries per request (bench/README.md)
 	bash bench/public.sh
-
-bench-load: venv  ## 100 users for 2 minutes on gunicorn over the scale data; fails on any failed request (bench/README.md)
-	bash bench/load/run.sh
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
