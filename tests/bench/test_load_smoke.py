@@ -129,3 +129,12 @@ def test_mixed_workload_runs_without_a_failed_request(bench_server, scale_data, 
     exercised = {name for name, row in stats.items() if name != "Aggregated" and int(row["Request Count"]) > 0}
     assert exercised == names.ALL, f"not exercised: {names.ALL - exercised}; unexpected: {exercised - names.ALL}"
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+@pytest.mark.django_db
+def test_bench_accounts_are_refused_on_a_database_without_generated_data():
+    from django.contrib.auth import get_user_model
+
+    with pytest.raises(SystemExit, match="no generated scale data"):
+        bench_module("prepare").prepare()
+    assert not get_user_model().objects.filter(username__startswith="loadbench_").exists()
