@@ -29,6 +29,10 @@ run: venv
 test: venv
 	bash scripts/run_tests.sh
 
+.PHONY: bench-load
+bench-load: venv  ## 100 users for 2 minutes on gunicorn over the scale data; fails on any failed request (bench/README.md)
+	bash bench/load/run.sh
+
 bench-expiry: venv  # needs DATABASE_URL (a scratch PostgreSQL database); see bench/README.md
 	$(PY) bench/expiry/run.py
 

@@ -53,9 +53,10 @@ class CappedPaginator(Paginator):
 
 
 def home(request):
+    version, _ = selectors.data_version()  # read once for both cached parts
     context = {
-        "summary": selectors.home_summary(),
-        "decisions": selectors.newest_decisions(),
+        "summary": selectors.home_summary(version=version),
+        "decisions": selectors.newest_decisions(version=version),
         "newest": selectors.newest_products(),
     }
     return render(request, "public/home.html", context)
