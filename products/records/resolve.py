@@ -18,9 +18,7 @@ from evaluations.models import RuleVersion
 from ocop_portal.text import fold
 from products.models import ProducerType, ProductSet, Taxonomy
 
-UNIT_PREFIXES = re.compile(
-    r"^(thanh pho|tinh|tp\.?|xa|phuong|dac khu|thi tran|tt\.?|huyen|quan|thi xa|tx\.?)\s+"
-)
+UNIT_PREFIXES = re.compile(r"^(thanh pho|tinh|tp\.?|xa|phuong|dac khu|thi tran|tt\.?|huyen|quan|thi xa|tx\.?)\s+")
 PRODUCER_TYPE_ALIASES = {
     "htx": ProducerType.COOPERATIVE,
     "hop tac xa": ProducerType.COOPERATIVE,
@@ -117,9 +115,9 @@ class Resolver:
             index["name"][fold(name)].append(pk)
             index["display"][bare(name)] = name
         successors = defaultdict(list)
-        for legacy_id, current_id in UnitMapping.objects.filter(legacy__level__in=[Level.DISTRICT, Level.COMMUNE]).values_list(
-            "legacy_id", "current_id"
-        ):
+        for legacy_id, current_id in UnitMapping.objects.filter(
+            legacy__level__in=[Level.DISTRICT, Level.COMMUNE]
+        ).values_list("legacy_id", "current_id"):
             successors[legacy_id].append(current_id)
         self._legacy = {"districts": districts, "communes": legacy_communes, "names": names, "successors": successors}
 

@@ -91,7 +91,9 @@ def import_records(
     except IntegrityError as exc:
         # A conflict the plan could not foresee (e.g. a registration number already held by another producer):
         # the transaction is rolled back whole and the officer is told.
-        report.failure = _("Không ghi được, cơ sở dữ liệu không thay đổi: %(error)s") % {"error": str(exc).split("\n")[0]}
+        report.failure = _("Không ghi được, cơ sở dữ liệu không thay đổi: %(error)s") % {
+            "error": str(exc).split("\n")[0]
+        }
         return report
     report.written = True
     return report
@@ -132,7 +134,9 @@ class Plan:
         for p in producers.values():
             self.producer_index[self._producer_key(p.producer_type, p.registration_number, p.name, p.commune_id)] = p
         # Products already owned by these producers, for matching by producer + name + product set.
-        products.update({p.pk: p for p in Product.objects.filter(producer_id__in=list(producers)).exclude(pk__in=list(products))})
+        products.update(
+            {p.pk: p for p in Product.objects.filter(producer_id__in=list(producers)).exclude(pk__in=list(products))}
+        )
         self.product_by_id = products
         self.product_by_code = {p.code: p for p in products.values() if p.code}
         self.product_by_name = {(p.producer_id, fold(p.name), p.product_set_id): p for p in products.values()}
@@ -194,7 +198,9 @@ class Plan:
             product = self.product_by_id[cert.product_id]
             workflow = cert.decision_id and cert.decision.round_id
             if workflow and (cert.stars != c["stars"] or cert.issued_on != c["issued_on"]):
-                row.error("certificate_number", _("giấy chứng nhận này do quy trình đánh giá cấp; không sửa bằng tệp nhập"))
+                row.error(
+                    "certificate_number", _("giấy chứng nhận này do quy trình đánh giá cấp; không sửa bằng tệp nhập")
+                )
                 return
         dkey = (c["authority"], c["decision_number"])
         planned = self.decisions.get(dkey)
@@ -210,8 +216,10 @@ class Plan:
         producer = None
         if product is not None:
             owner = self.product_by_id.get(product.pk) and self.producer_by_id.get(product.producer_id)
-            if owner is not None and fold(owner.name) == fold(c["producer_name"]) and owner.registration_number in (
-                "", c["registration_number"]
+            if (
+                owner is not None
+                and fold(owner.name) == fold(c["producer_name"])
+                and owner.registration_number in ("", c["registration_number"])
             ):
                 producer = owner
                 key = ("id", owner.pk)
@@ -282,7 +290,13 @@ class Plan:
         values = dict(stars=c["stars"], issued_on=c["issued_on"], rule_version_id=c["rule_version"],
                       issuing_authority=c["authority"], issuing_level=c["issuing_level"])  # fmt: skip
         if cert is None:
-            entry_c = self._entry(self.certificates, c["certificate_number"], Certificate(number=c["certificate_number"], is_current=False), True, row)
+            entry_c = self._entry(
+                self.certificates,
+                c["certificate_number"],
+                Certificate(number=c["certificate_number"], is_current=False),
+                True,
+                row,
+            )
         else:
             entry_c = self._entry(self.certificates, c["certificate_number"], cert, False, row)
         entry_c["product_entry"] = entry

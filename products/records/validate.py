@@ -122,7 +122,9 @@ def _check_row(row: RowResult, values: dict, resolver: Resolver, on, allowed_pro
                 row.error("legacy_district", str(exc))
         if not row.errors or "legacy_district" not in {k for k, _m in row.errors}:
             try:
-                clean["commune"], clean["legacy_district"] = resolver.commune(raw.get("commune", ""), province, district)
+                clean["commune"], clean["legacy_district"] = resolver.commune(
+                    raw.get("commune", ""), province, district
+                )
             except Unresolved as exc:
                 row.error("commune", str(exc))
 

@@ -12,7 +12,7 @@ from evaluations.models import Certificate
 from products.records.columns import COLUMNS, TITLES
 from products.records.reader import ReadError, parse_date, read_file
 from products.records.services import import_records
-from tests.products.import_helpers import as_lists, csv_bytes, good_row, units, xlsx_bytes  # noqa: F401
+from tests.products.import_helpers import as_lists, csv_bytes, good_row
 
 pytestmark = pytest.mark.django_db
 

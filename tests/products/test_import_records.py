@@ -9,7 +9,7 @@ from evaluations.models import AuditEntry, Certificate, Decision
 from products.models import Producer, Product
 from products.records.services import import_records
 from tests.factories import UserFactory
-from tests.products.import_helpers import csv_bytes, db_state, good_row, units, xlsx_bytes  # noqa: F401
+from tests.products.import_helpers import csv_bytes, db_state, good_row, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

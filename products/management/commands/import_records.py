@@ -27,7 +27,9 @@ def _fmt(path: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Nhập hồ sơ OCOP từ tệp Excel/CSV, hoặc ghi tệp mẫu / Import OCOP records from xlsx/CSV, or write the template."
+    help = (
+        "Nhập hồ sơ OCOP từ tệp Excel/CSV, hoặc ghi tệp mẫu / Import OCOP records from xlsx/CSV, or write the template."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", nargs="?")
