@@ -84,6 +84,8 @@ def test_rows_of_one_product_form_its_certificate_chain(units):
         ({"commune": "Phu Nghiax"},
          "Dòng 2, cột Xã / phường: không tìm thấy “Phu Nghiax” trong tỉnh Thành phố Hà Nội — có phải “Xã Phú Nghĩa”?"),
         ({"product_set": "Gom su"}, "Dòng 2, cột Bộ sản phẩm: không tìm thấy bộ sản phẩm “Gom su”"),
+        ({"product_set": "Cà phê"},
+         "Dòng 2, cột Bộ sản phẩm: không tìm thấy bộ sản phẩm “Cà phê” — có phải “13. Cà phê, cacao”?"),
         ({"product_set": "27"}, "Dòng 2, cột Bộ sản phẩm: bộ sản phẩm số 27 không có (1–26)"),
         ({"stars": "6"}, "Dòng 2, cột Hạng sao: “6” không hợp lệ: hạng sao là 3, 4 hoặc 5"),
         ({"decision_date": "31/02/2024"}, "Dòng 2, cột Ngày quyết định: “31/02/2024” không phải ngày dd/mm/yyyy"),
