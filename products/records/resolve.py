@@ -43,6 +43,26 @@ LEVEL_ALIASES = {
 }  # fmt: skip
 
 
+UNIT_KIND = re.compile(r"^(thành phố|tỉnh|xã|phường|đặc khu|thị trấn|huyện|quận|thị xã)\s+")
+
+
+def _exact(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _new_index():
+    return {"code": {}, "exact": defaultdict(list), "name": defaultdict(list), "display": {}}
+
+
+def _index_name(index, pk, code, name):
+    index["code"][code] = pk
+    for key, store in ((_exact(name), "exact"), (_exact(UNIT_KIND.sub("", _exact(name))), "exact"),
+                       (fold(name), "name"), (bare(name), "name")):  # fmt: skip
+        if pk not in index[store][key]:
+            index[store][key].append(pk)
+    index["display"][bare(name)] = name
+
+
 class Unresolved(Exception):
     """A value that matches nothing; the message (Vietnamese) says what was looked for and suggests a near miss."""
 
@@ -70,24 +90,20 @@ class Resolver:
     # -- units ---------------------------------------------------------------------------------------------------
     def _load_units(self):
         provinces, by_province_code = {}, {}
-        communes = defaultdict(lambda: {"code": {}, "name": defaultdict(list), "display": {}})
+        communes = defaultdict(_new_index)
         legacy_provinces = {}
         rows = AdminUnit.objects.filter(
             structure=Structure.CURRENT, level__in=[Level.PROVINCE, Level.COMMUNE]
         ).values_list("id", "level", "code", "name", "parent_id")
-        names = {}
+        names, codes = {}, {}
         for pk, level, code, name, parent_id in rows:
-            names[pk] = name
+            names[pk], codes[pk] = name, code
             if level == Level.PROVINCE:
                 by_province_code[code] = pk
                 provinces[bare(name)] = pk
                 provinces[fold(name)] = pk
             else:
-                index = communes[parent_id]
-                index["code"][code] = pk
-                index["name"][bare(name)].append(pk)
-                index["name"][fold(name)].append(pk)
-                index["display"][bare(name)] = name
+                _index_name(communes[parent_id], pk, code, name)
         for name, successor in AdminUnit.objects.filter(
             structure=Structure.LEGACY, level=Level.PROVINCE, successor_province__isnull=False
         ).values_list("name", "successor_province_id"):
@@ -98,22 +114,19 @@ class Resolver:
             "legacy_provinces": legacy_provinces,
             "communes": communes,
             "names": names,
+            "codes": codes,
             "province_display": {bare(names[pk]): names[pk] for pk in by_province_code.values()},
         }
 
     def _load_legacy(self):
-        districts = defaultdict(lambda: {"code": {}, "name": defaultdict(list), "display": {}})
-        legacy_communes = defaultdict(lambda: {"code": {}, "name": defaultdict(list), "display": {}})
+        districts = defaultdict(_new_index)
+        legacy_communes = defaultdict(_new_index)
         names = {}
         for pk, level, code, name, parent_id, successor in AdminUnit.objects.filter(
             structure=Structure.LEGACY, level__in=[Level.DISTRICT, Level.COMMUNE]
         ).values_list("id", "level", "code", "name", "parent_id", "successor_province_id"):
             names[pk] = name
-            index = districts[successor] if level == Level.DISTRICT else legacy_communes[parent_id]
-            index["code"][code] = pk
-            index["name"][bare(name)].append(pk)
-            index["name"][fold(name)].append(pk)
-            index["display"][bare(name)] = name
+            _index_name(districts[successor] if level == Level.DISTRICT else legacy_communes[parent_id], pk, code, name)
         successors = defaultdict(list)
         for legacy_id, current_id in UnitMapping.objects.filter(
             legacy__level__in=[Level.DISTRICT, Level.COMMUNE]
@@ -154,9 +167,14 @@ class Resolver:
 
     @staticmethod
     def _find(index, text):
+        """Ids matching ``text``: by code, else the exact name (accents count), else folded, else without the kind."""
         if text.isdigit():
             pk = index["code"].get(text.zfill(5)) or index["code"].get(text.zfill(3))
             return [pk] if pk else []
+        exact = _exact(text)
+        for key in (exact, _exact(UNIT_KIND.sub("", exact))):
+            if key in index["exact"]:
+                return index["exact"][key]
         return index["name"].get(fold(text)) or index["name"].get(bare(text)) or []
 
     def legacy_district(self, text: str, province_id: int) -> int:
@@ -182,8 +200,9 @@ class Resolver:
             if len(found) == 1:
                 return found[0], district_id
             if len(found) > 1:
-                raise Unresolved(_("có nhiều xã/phường tên “%(value)s” trong tỉnh %(province)s — ghi mã xã") % {
-                    "value": text, "province": province})  # fmt: skip
+                names = ", ".join(f"{self.units['names'][pk]} ({self.units['codes'][pk]})" for pk in found)
+                raise Unresolved(_("có nhiều xã/phường tên “%(value)s” trong tỉnh %(province)s: %(names)s — ghi tên đủ dấu hoặc mã xã") % {
+                    "value": text, "province": province, "names": names})  # fmt: skip
             # An old commune (before 1/7/2025) under the given old district: carried to its current successor.
             if district_id is not None:
                 old_index = self.legacy["communes"].get(district_id)

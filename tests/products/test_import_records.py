@@ -230,3 +230,16 @@ def test_command_imports_and_reports_with_exit_codes(units, tmp_path, capsys):
     with pytest.raises(CommandError) as broken:
         call_command("import_records", str(unreadable))
     assert broken.value.returncode == 2
+
+
+def test_names_differing_only_in_accents_need_the_accents_or_the_code(units):
+    from tests.public_fixtures import unit
+
+    tan_an = unit("current", "commune", "10101", "Xã Tân An", units.hanoi)
+    unit("current", "commune", "10102", "Xã Tân Ân", units.hanoi)
+    report = import_records(xlsx_bytes([good_row(1, commune="Tân An"), good_row(2, commune="tan an")]), "ds.xlsx")
+    assert errors_of(report) == [
+        "Dòng 3, cột Xã / phường: có nhiều xã/phường tên “tan an” trong tỉnh Thành phố Hà Nội: "
+        "Xã Tân An (10101), Xã Tân Ân (10102) — ghi tên đủ dấu hoặc mã xã"
+    ]
+    assert report.rows[0].clean["commune"] == tan_an.pk
