@@ -20,15 +20,19 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 
 
-def certificate_rows(products):
-    """Rows (lists in template order) for the certificates of ``products`` (a Product queryset)."""
+def certificate_rows(products=None, *, certificates=None):
+    """Rows (lists in template order) for the certificates of ``products`` (a Product queryset), or for the
+    ``certificates`` given (an officer list)."""
     with translation.override("vi"):
         types = {value: str(label) for value, label in ProducerType.choices}
         levels = {"province": "Tỉnh", "central": "Trung ương", "district": "Huyện"}
         levels.update({v: levels.get(v, str(label)) for v, label in CouncilLevel.choices})
+    if certificates is not None:
+        queryset = Certificate.objects.filter(pk__in=certificates.order_by().values("pk"))
+    else:
+        queryset = Certificate.objects.filter(product__in=products.order_by().values("pk"))
     queryset = (
-        Certificate.objects.filter(product__in=products.order_by().values("pk"))
-        .order_by("product_id", "issued_on", "pk")
+        queryset.order_by("product_id", "issued_on", "pk")
         .values_list(
             "product__code", "product__name", "product__product_set__number", "product__producer__name",
             "product__producer__producer_type", "product__producer__registration_number", "product__province__name",

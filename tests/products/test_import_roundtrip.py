@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from evaluations.models import Certificate
@@ -12,9 +13,11 @@ from products.models import Product
 from products.records import exports
 from products.records.columns import TITLES
 from products.records.services import import_records
+from tests.evaluations import certificate_list_fixtures
 from tests.products.import_helpers import db_state, good_row, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
+situation = certificate_list_fixtures.situation  # the officer lists' fixture, by name
 
 
 def imported_sample():
@@ -74,3 +77,22 @@ def test_export_command_with_filters(units, tmp_path):
     lines = path.read_text(encoding="utf-8-sig").strip().splitlines()
     assert lines[0].split(",") == TITLES
     assert len(lines) == 2 and "GCN-00002/2024" in lines[1]
+
+
+def test_officer_list_exports_in_the_template_columns_and_reimports_unchanged(client, situation):
+    """The officer lists' "Xuất theo mẫu nhập": the list's certificates, scoped, in the import template."""
+    s = situation
+    client.force_login(s.province_user)
+    page = client.get(reverse("certificates:attention")).content.decode()
+    assert "Xuất theo mẫu nhập" in page
+    response = client.get(reverse("certificates:attention_records"))
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True))
+    assert list(rows[0]) == TITLES
+    exported = {row[TITLES.index("Số giấy chứng nhận")] for row in rows[1:]}
+    assert exported == {s.window.number, s.late.number, s.extended.number, s.expired.number}
+    before = db_state()
+    report = import_records(response.content, "can-bo.xlsx")
+    assert [m for r in report.errors for m in r.messages()] == []
+    assert report.counts["rows.unchanged"] == 4
+    assert db_state() == before
