@@ -118,10 +118,17 @@ def _to_sheet(grid: list[list]) -> Sheet:
         values = {key: (cells[col] if col < len(cells) else None) for key, col in best.items()}
         if all(_blank(v) for v in values.values()):
             continue  # blank lines, trailing rows formatted but empty
-        if all(_blank(v) or ALIASES.get(header_key(v)) == key for key, v in values.items()):
+        if _is_header_again(values):
             continue  # the lower header row of a two-row header, repeated headers
         sheet.rows.append((offset, values))
     return sheet
+
+
+def _is_header_again(values: dict) -> bool:
+    name = values.get("product_name")
+    if not _blank(name) and ALIASES.get(header_key(name)) != "product_name":
+        return False  # the usual case, decided on one cell
+    return all(_blank(v) or ALIASES.get(header_key(v)) == key for key, v in values.items())
 
 
 def parse_date(value) -> datetime.date | None:

@@ -7,6 +7,7 @@ are loaded once per import into dictionaries, so 20,000 rows cost a handful of q
 """
 
 import difflib
+import functools
 import re
 from collections import defaultdict
 
@@ -15,8 +16,11 @@ from django.utils.translation import gettext as _
 from districts.models import AdminUnit, Level, Structure, UnitMapping
 from evaluations import rules
 from evaluations.models import RuleVersion
-from ocop_portal.text import fold
+from ocop_portal.text import fold as _fold
 from products.models import ProducerType, ProductSet, Taxonomy
+
+# Names repeat thousands of times in a file (provinces, communes, types): fold each once.
+fold = functools.lru_cache(maxsize=200_000)(_fold)
 
 UNIT_PREFIXES = re.compile(r"^(thanh pho|tinh|tp\.?|xa|phuong|dac khu|thi tran|tt\.?|huyen|quan|thi xa|tx\.?)\s+")
 PRODUCER_TYPE_ALIASES = {
@@ -67,6 +71,7 @@ class Unresolved(Exception):
     """A value that matches nothing; the message (Vietnamese) says what was looked for and suggests a near miss."""
 
 
+@functools.lru_cache(maxsize=200_000)
 def bare(name: str) -> str:
     """Folded name without the unit's kind: "Xã Phú Nghĩa" -> "phu nghia"."""
     return UNIT_PREFIXES.sub("", fold(name))

@@ -21,14 +21,15 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from evaluations.models import AuditEntry, Certificate, Decision, DecisionItem
 from evaluations.rules import certificate_expiry
-from ocop_portal.text import fold, vn_slugify
+from ocop_portal.text import vn_slugify
 from products.models import Producer, Product
 
 from .reader import ReadError, read_file
-from .resolve import Resolver
+from .resolve import Resolver, fold
 from .validate import RowResult, validate
 
 BATCH = 2000
+UPDATE_BATCH = 200  # bulk_update writes UPDATE … CASE, whose cost grows with the square of the batch
 CHANGE_REASON = "Nhập từ tệp"
 
 __all__ = ["ImportReport", "ReadError", "import_records"]
@@ -348,7 +349,7 @@ class Plan:
         if changed_producers:
             bulk_update_with_history([e["obj"] for e in changed_producers], Producer,
                                      ["name", "search_name", "producer_type", "registration_number", "updated_at"],
-                                     batch_size=BATCH, default_user=user, default_change_reason=CHANGE_REASON)  # fmt: skip
+                                     batch_size=UPDATE_BATCH, default_user=user, default_change_reason=CHANGE_REASON)  # fmt: skip
 
         products = live(self.products)
         for e in products:
@@ -373,7 +374,7 @@ class Plan:
             bulk_update_with_history([e["obj"] for e in changed_products], Product,
                                      ["name", "search_name", "product_set", "commune", "legacy_district", "province",
                                       "code", "producer", "updated_at"],
-                                     batch_size=BATCH, default_user=user, default_change_reason=CHANGE_REASON)  # fmt: skip
+                                     batch_size=UPDATE_BATCH, default_user=user, default_change_reason=CHANGE_REASON)  # fmt: skip
 
         new_decisions = [e for e in live(self.decisions) if e["new"]]
         for e in new_decisions:
@@ -389,6 +390,11 @@ class Plan:
             cert.expires_on = certificate_expiry(cert.issued_on)
             cert.updated_at = now
         new_certs = [e["obj"] for e in certificates if e["new"]]
+        # A new product with one certificate needs no relinking: it is current from the start.
+        per_product = Counter(c.product_id for c in new_certs)
+        fresh = {e["obj"].pk for e in products if e["new"]}
+        for cert in new_certs:
+            cert.is_current = cert.product_id in fresh and per_product[cert.product_id] == 1
         Certificate.objects.bulk_create(new_certs, batch_size=BATCH)
         changed_certs = [e for e in certificates if not e["new"] and e["changed"]]
         if changed_certs:
@@ -396,15 +402,15 @@ class Plan:
                 [e["obj"] for e in changed_certs],
                 ["stars", "issued_on", "expires_on", "rule_version", "issuing_authority", "issuing_level", "decision",
                  "updated_at"],
-                batch_size=BATCH,
+                batch_size=UPDATE_BATCH,
             )  # fmt: skip
         DecisionItem.objects.bulk_create(
             [DecisionItem(decision_id=c.decision_id, product_id=c.product_id, stars=c.stars) for c in new_certs
              if c.decision_id],
             batch_size=BATCH, ignore_conflicts=True,
         )  # fmt: skip
-        touched = {c.product_id for c in new_certs} | {e["obj"].product_id for e in changed_certs}
-        relink_chains(touched, now)
+        touched = {c.product_id for c in new_certs if not c.is_current} | {e["obj"].product_id for e in changed_certs}
+        relink_chains(touched, now, touch=touched - fresh)
 
         note = _("Nhập từ tệp %(name)s") % {"name": self.report.filename}
         for kind, store in (("producer", self.producers), ("product", self.products),
@@ -444,7 +450,7 @@ def _snapshot(obj, fields=None) -> dict:
     return {n: _jsonable(getattr(obj, n)) for n in names}
 
 
-def relink_chains(product_ids, now=None) -> None:
+def relink_chains(product_ids, now=None, touch=None) -> None:
     """``record_certificate``'s chain rule, set-based: each certificate points to the next issued, newest current."""
     if not product_ids:
         return
@@ -471,6 +477,14 @@ def relink_chains(product_ids, now=None) -> None:
     # Clear first: the partial unique index allows one current certificate per product at any moment.
     for start in range(0, len(clear), 10000):
         Certificate.objects.filter(pk__in=clear[start : start + 10000]).update(is_current=False)
-    Certificate.objects.bulk_update(changes, ["is_current", "replaced_by"], batch_size=BATCH)
-    for start in range(0, len(product_ids), 10000):
-        Product.objects.filter(pk__in=product_ids[start : start + 10000]).update(updated_at=now)
+    current = [c.pk for c in changes if c.is_current]
+    for start in range(0, len(current), 10000):
+        Certificate.objects.filter(pk__in=current[start : start + 10000]).update(is_current=True)
+    # Small batches: an UPDATE … CASE grows with the square of its batch.
+    linked = [c for c in changes if c.replaced_by_id is not None]
+    Certificate.objects.bulk_update(linked, ["replaced_by"], batch_size=200)
+    unlinked = [c.pk for c in changes if c.replaced_by_id is None]
+    Certificate.objects.filter(pk__in=unlinked, replaced_by__isnull=False).update(replaced_by=None)
+    touch = list(product_ids if touch is None else touch)
+    for start in range(0, len(touch), 10000):
+        Product.objects.filter(pk__in=touch[start : start + 10000]).update(updated_at=now)

@@ -243,3 +243,17 @@ def test_names_differing_only_in_accents_need_the_accents_or_the_code(units):
         "Xã Tân An (10101), Xã Tân Ân (10102) — ghi tên đủ dấu hoặc mã xã"
     ]
     assert report.rows[0].clean["commune"] == tan_an.pk
+
+
+def test_a_later_file_with_a_new_certificate_relinks_the_existing_chain(units):
+    code = "01-10030-1-2021"
+    import_records(xlsx_bytes([good_row(1, product_code=code, certificate_number="GCN-2021", decision_date="01/06/2021",
+                                        decision_number="7/QĐ-UBND", stars="3")]), "2021.xlsx")  # fmt: skip
+    product = Product.objects.get()
+    first_update = product.updated_at
+    report = import_records(xlsx_bytes([good_row(1, product_code=code, certificate_number="GCN-2024")]), "2024.xlsx")
+    assert report.counts["certificate.created"] == 1 and report.counts["product.created"] == 0
+    old, new = Certificate.objects.get(number="GCN-2021"), Certificate.objects.get(number="GCN-2024")
+    assert new.is_current and not old.is_current and old.replaced_by == new
+    product.refresh_from_db()
+    assert product.updated_at > first_update  # API clients syncing by updated_since see the new certificate
