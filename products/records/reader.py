@@ -41,6 +41,15 @@ def read_file(data: bytes, filename: str) -> Sheet:
 
 
 def _xlsx_grid(data: bytes) -> list[list]:
+    from . import xlsx_fast
+
+    try:
+        return xlsx_fast.read_grid(data)
+    except Exception:  # noqa: BLE001 — any oddity: let openpyxl read it (slower, same values)
+        return _openpyxl_grid(data)
+
+
+def _openpyxl_grid(data: bytes) -> list[list]:
     from openpyxl import load_workbook
 
     try:

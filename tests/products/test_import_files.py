@@ -12,7 +12,7 @@ from evaluations.models import Certificate
 from products.records.columns import COLUMNS, TITLES
 from products.records.reader import ReadError, parse_date, read_file
 from products.records.services import import_records
-from tests.products.import_helpers import as_lists, csv_bytes, good_row
+from tests.products.import_helpers import as_lists, csv_bytes, good_row, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +126,25 @@ def test_template_command_writes_the_documented_columns_and_imports_empty(tmp_pa
     assert header == TITLES
     filled = read_file(path.read_bytes(), path.name)
     assert filled.rows == [] and set(filled.columns) == {c.key for c in COLUMNS}
+
+
+def test_the_fast_xlsx_reader_reads_what_openpyxl_reads(units):
+    from products.records import xlsx_fast
+    from products.records.reader import _openpyxl_grid
+
+    def trimmed(grid):
+        rows = [[None if value == "" else value for value in row] for row in grid]  # both mean an empty cell
+        for row in rows:
+            while row and row[-1] in (None, ""):
+                row.pop()
+        while rows and not rows[-1]:
+            rows.pop()
+        return rows
+
+    for data in (spreadsheet_program_file([good_row(1), good_row(2)]), xlsx_bytes([good_row(3, stars=4)])):
+        fast = trimmed(xlsx_fast.read_grid(data))
+        assert fast == trimmed(_openpyxl_grid(data))
+    assert fast[1][TITLES.index("Hạng sao")] == 4  # numbers stay numbers
+    program = trimmed(xlsx_fast.read_grid(spreadsheet_program_file([good_row(1)])))
+    assert program[0][0] == program[0][5] == "DANH SÁCH SẢN PHẨM OCOP ĐƯỢC CÔNG NHẬN NĂM 2024"  # merged title
+    assert isinstance(program[3][TITLES.index("Ngày quyết định")], datetime.datetime)  # an Excel date

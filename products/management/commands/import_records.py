@@ -79,8 +79,13 @@ class Command(BaseCommand):
                     f"Bỏ qua {len(report.errors)} dòng lỗi / {len(report.errors)} rows skipped", returncode=3
                 )
             return
+        if report.failure:
+            raise CommandError(report.failure, returncode=1)
         if report.errors:
             raise CommandError(
                 f"{len(report.errors)} dòng lỗi: không ghi gì / rows with errors, nothing written", returncode=1
             )
-        self.stdout.write("Chạy thử: không ghi gì / dry run: nothing written.")
+        if not report.rows:
+            self.stdout.write("Tệp không có dòng dữ liệu / the file has no data rows.")
+        else:
+            self.stdout.write("Chạy thử: không ghi gì / dry run: nothing written.")
