@@ -7,6 +7,7 @@ are refused (national roles and superusers: every province). Exports are narrowe
 """
 
 import secrets
+import time
 from pathlib import Path
 
 from django import forms
@@ -62,6 +63,14 @@ def _pending_dir() -> Path:
     return path
 
 
+def _drop_abandoned(max_age=24 * 3600) -> None:
+    """Files previewed but never confirmed are removed after a day."""
+    limit = time.time() - max_age
+    for path in _pending_dir().iterdir():
+        if path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+
+
 def _pending(token: str) -> tuple[Path, str]:
     if not token or set(token) - TOKEN_CHARS or len(token) != 32:
         raise Http404
@@ -90,6 +99,7 @@ def import_view(model_admin, request):
         except ReadError as exc:
             form.add_error("file", str(exc))
             return TemplateResponse(request, "admin/products/import_records.html", context)
+        _drop_abandoned()
         token = secrets.token_hex(16)
         suffix = Path(upload.name).suffix.lower()
         (_pending_dir() / f"{token}{suffix}").write_bytes(data)
