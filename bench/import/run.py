@@ -146,10 +146,12 @@ def xlsx(rows) -> bytes:
     return out.getvalue()
 
 
-def timed(label, function, results):
+def timed(label, function, results, quiet=True):
     started = time.monotonic()
     value = function()
     results[label] = time.monotonic() - started
+    if not quiet:
+        print(f"  {label:16s} {results[label]:7.1f} s", flush=True)
     return value
 
 
@@ -159,27 +161,25 @@ def run(n: int, *, keep: bool = False, quiet: bool = False) -> dict:
     assert len(COLUMNS) == 16
     cleanup()
     results = {}
-    data = timed("generate", lambda: xlsx(generate_rows(n, today())), results)
+    data = timed("generate", lambda: xlsx(generate_rows(n, today())), results, quiet)
     results["file_mb"] = len(data) / 1e6
-    check = timed("dry_run", lambda: import_records(data, "bench.xlsx", dry_run=True), results)
+    check = timed("dry_run", lambda: import_records(data, "bench.xlsx", dry_run=True), results, quiet)
     errors = [m for r in check.errors for m in r.messages()]
     if errors:
         raise SystemExit("Lỗi trong dữ liệu sinh ra:\n" + "\n".join(errors[:20]))
-    report = timed("import", lambda: import_records(data, "bench.xlsx"), results)
+    report = timed("import", lambda: import_records(data, "bench.xlsx"), results, quiet)
     assert report.written and report.counts["rows.created"] == n, report.summary()
-    again = timed("reimport", lambda: import_records(data, "bench.xlsx"), results)
+    again = timed("reimport", lambda: import_records(data, "bench.xlsx"), results, quiet)
     assert again.counts["rows.unchanged"] == n, again.summary()
     products = Product.objects.filter(name__contains=MARK)
-    exported = timed("export", lambda: exports.export(products, "xlsx"), results)
-    back = timed("export_reimport", lambda: import_records(exported, "xuat.xlsx"), results)
+    exported = timed("export", lambda: exports.export(products, "xlsx"), results, quiet)
+    back = timed("export_reimport", lambda: import_records(exported, "xuat.xlsx"), results, quiet)
     assert back.counts["rows.unchanged"] == n and not back.errors, back.summary()
     results["counts"] = dict(report.counts)
     if not keep:
         cleanup()
     if not quiet:
         print(f"{n} dòng, tệp {results['file_mb']:.1f} MB")
-        for label in ("generate", "dry_run", "import", "reimport", "export", "export_reimport"):
-            print(f"  {label:16s} {results[label]:7.1f} s")
         print("  " + ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items())))
     return results
 

@@ -8,6 +8,7 @@ units, the product set number, the producer type's Vietnamese label, dates dd/mm
 import csv
 import io
 
+from django.db import connection, transaction
 from django.utils import translation
 
 from districts.models import CouncilLevel
@@ -40,12 +41,18 @@ def certificate_rows(products=None, *, certificates=None):
             "issued_on", "issuing_authority", "issuing_level", "rule_version__code",
         )
     )  # fmt: skip
-    for row in queryset.iterator(chunk_size=5000):
-        row = list(row)
-        row[4] = types.get(row[4], row[4])
-        row[12] = row[12].strftime("%d/%m/%Y")
-        row[14] = levels.get(row[14], row[14])
-        yield ["" if value is None else value for value in row]
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A streaming cursor is planned for its first rows (nested loops): minutes instead of 0.4 s for
+            # 20,000 certificates. Plan it for all of them.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+        for row in queryset.iterator(chunk_size=5000):
+            row = list(row)
+            row[4] = types.get(row[4], row[4])
+            row[12] = row[12].strftime("%d/%m/%Y")
+            row[14] = levels.get(row[14], row[14])
+            yield ["" if value is None else value for value in row]
 
 
 def write_csv(rows) -> bytes:
