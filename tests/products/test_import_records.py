@@ -257,3 +257,22 @@ def test_a_later_file_with_a_new_certificate_relinks_the_existing_chain(units):
     assert new.is_current and not old.is_current and old.replaced_by == new
     product.refresh_from_db()
     assert product.updated_at > first_update  # API clients syncing by updated_since see the new certificate
+
+
+def test_certificates_issued_by_the_workflow_are_not_changed_by_a_file(units):
+    from evaluations.models import Round
+    from tests.factories import CouncilFactory, rule_version
+
+    import_records(xlsx_bytes([good_row(1)]), "ds.xlsx")
+    council = CouncilFactory(unit=units.hanoi)
+    round_ = Round.objects.create(name="Đợt 1/2024", rule_version=rule_version("QD148_2023"), level="province",
+                                  unit=units.hanoi, council=council, year=2024, intake_deadline="2024-01-31",
+                                  decision_deadline="2024-03-31")  # fmt: skip
+    Decision.objects.update(round=round_)
+    before = db_state()
+    report = import_records(xlsx_bytes([good_row(1, stars="5")]), "ds.xlsx")
+    assert errors_of(report) == [
+        "Dòng 2, cột Số giấy chứng nhận: giấy chứng nhận này do quy trình đánh giá cấp; không sửa bằng tệp nhập"
+    ]
+    assert db_state() == before
+    assert import_records(xlsx_bytes([good_row(1)]), "ds.xlsx").counts["rows.unchanged"] == 1
