@@ -30,19 +30,24 @@ def upload(client, data, name="ds.xlsx"):
 
 
 def test_preview_shows_rows_errors_and_counts_and_writes_nothing(units, admin_client, django_assert_max_num_queries):
+    from products.records.services import import_records
+
+    import_records(xlsx_bytes([good_row(1), good_row(2)]), "earlier.xlsx")  # rows to update and to leave unchanged
     before = db_state()
-    rows = [good_row(n) for n in range(1, 40)] + [good_row(40, commune="Phu Nghiax")]
-    with django_assert_max_num_queries(25):
-        response = upload(admin_client, xlsx_bytes(rows))
-    assert response.status_code == 200
+    for size in (5, 120):  # the queries do not grow with the file
+        rows = [good_row(1, stars="5"), good_row(2)] + [good_row(n) for n in range(3, size)]
+        rows += [good_row(size, commune="Kiêu Kỵ", legacy_district="Gia Lâm"), good_row(size + 1, commune="Phu Nghiax")]
+        with django_assert_max_num_queries(16):
+            response = upload(admin_client, xlsx_bytes(rows))
+        assert response.status_code == 200
     page = response.content.decode()
     assert (
-        "Dòng 41, cột Xã / phường: không tìm thấy “Phu Nghiax” trong tỉnh Thành phố Hà Nội — có phải “Xã Phú Nghĩa”?"
+        "Dòng 122, cột Xã / phường: không tìm thấy “Phu Nghiax” trong tỉnh Thành phố Hà Nội — có phải “Xã Phú Nghĩa”?"
         in page
     )
-    assert "39 hợp lệ, 1 có lỗi" in page
-    assert "39 tạo mới" in page
-    assert "Chỉ nhập 39 dòng hợp lệ" in page and "Xác nhận nhập" not in page
+    assert "120 hợp lệ, 1 có lỗi" in page
+    assert "118 tạo mới" in page and "1 cập nhật" in page and "1 không đổi" in page
+    assert "Chỉ nhập 120 dòng hợp lệ" in page and "Xác nhận nhập" not in page
     assert db_state() == before
 
 
