@@ -209,14 +209,16 @@ class Resolver:
                 raise Unresolved(_("có nhiều xã/phường tên “%(value)s” trong tỉnh %(province)s: %(names)s — ghi tên đủ dấu hoặc mã xã") % {
                     "value": text, "province": province, "names": names})  # fmt: skip
             # An old commune (before 1/7/2025) under the given old district: carried to its current successor.
+            names = dict(index["display"]) if index else {}
             if district_id is not None:
                 old_index = self.legacy["communes"].get(district_id)
                 old = self._find(old_index, text) if old_index else []
                 if len(old) == 1:
                     return self._successor(old[0], province_id, text, by_name=True), district_id
+                names.update(old_index["display"] if old_index else {})  # suggest old names of the district too
             raise Unresolved(
                 _("không tìm thấy “%(value)s” trong tỉnh %(province)s") % {"value": text, "province": province}
-                + suggest(text, index["display"] if index else {})
+                + suggest(text, names)
             )
         if district_id is None:
             raise Unresolved(_("cần ghi xã/phường (hoặc huyện cũ)"))
