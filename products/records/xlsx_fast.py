@@ -106,8 +106,6 @@ def read_grid(data: bytes) -> list[list]:
             if event == "start":
                 if name == "row":
                     row_number = int(element.get("r") or row_number + 1)
-                    while len(grid) < row_number - 1:
-                        grid.append([])
                     row = []
                 elif name == "c":
                     ref = element.get("r")
@@ -125,7 +123,12 @@ def read_grid(data: bytes) -> list[list]:
                 row[cell_col] = _convert(cell_type, cell_style, value, inline, strings, date_styles, epoch)
                 element.clear()
             elif name == "row":
-                grid.append(row)
+                # Rows without a value are not kept (a sheet may carry a million formatted empty rows); the grid
+                # is padded only up to the next row that has one, so row numbers stay right.
+                if any(value not in (None, "") for value in row):
+                    while len(grid) < row_number - 1:
+                        grid.append([])
+                    grid.append(row)
                 element.clear()
             elif name == "mergeCell":
                 merged.append(element.get("ref"))

@@ -148,3 +148,20 @@ def test_the_fast_xlsx_reader_reads_what_openpyxl_reads(units):
     program = trimmed(xlsx_fast.read_grid(spreadsheet_program_file([good_row(1)])))
     assert program[0][0] == program[0][5] == "DANH SÁCH SẢN PHẨM OCOP ĐƯỢC CÔNG NHẬN NĂM 2024"  # merged title
     assert isinstance(program[3][TITLES.index("Ngày quyết định")], datetime.datetime)  # an Excel date
+
+
+def test_a_million_formatted_empty_rows_cost_nothing(units):
+    """Spreadsheet programs save formatting down to the last row of the sheet."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(TITLES)
+    sheet.append(as_lists([good_row(1)])[0])
+    sheet.cell(1_048_576, 1).number_format = "@"
+    sheet.cell(1_048_576, 2).value = ""
+    out = io.BytesIO()
+    workbook.save(out)
+    from products.records import xlsx_fast
+
+    assert len(xlsx_fast.read_grid(out.getvalue())) == 2  # the empty rows are never built
+    read = read_file(out.getvalue(), "ds.xlsx")
+    assert [number for number, _values in read.rows] == [2]
