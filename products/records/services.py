@@ -198,7 +198,9 @@ class Plan:
         if cert is not None:
             product = self.product_by_id[cert.product_id]
             workflow = cert.decision_id and cert.decision.round_id
-            if workflow and (cert.stars != c["stars"] or cert.issued_on != c["issued_on"]):
+            sheet = (c["stars"], c["issued_on"], c["rule_version"], c["authority"], c["issuing_level"])
+            held = (cert.stars, cert.issued_on, cert.rule_version_id, cert.issuing_authority, cert.issuing_level)
+            if workflow and sheet != held:
                 row.error(
                     "certificate_number", _("giấy chứng nhận này do quy trình đánh giá cấp; không sửa bằng tệp nhập")
                 )
