@@ -36,6 +36,9 @@ bench-load: venv  ## 100 users for 2 minutes on gunicorn over the scale data; fa
 bench-expiry: venv  # needs DATABASE_URL (a scratch PostgreSQL database); see bench/README.md
 	$(PY) bench/expiry/run.py
 
+bench-import: venv  # needs DATABASE_URL (a scratch PostgreSQL database); 20,000 rows, see bench/README.md
+	$(PY) bench/import/run.py
+
 lint: venv
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 

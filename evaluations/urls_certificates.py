@@ -13,5 +13,13 @@ urlpatterns = [
     path("sap-het-han/excel/", views.certificate_export, {"kind": "expiring"}, name="expiring_excel"),
     path("danh-gia-lai/", views.certificate_list, {"kind": "rerating_window"}, name="rerating_window"),
     path("danh-gia-lai/excel/", views.certificate_export, {"kind": "rerating_window"}, name="rerating_window_excel"),
+    path("mau-nhap/", views.certificate_records_export, {"kind": "attention"}, name="attention_records"),
+    path("sap-het-han/mau-nhap/", views.certificate_records_export, {"kind": "expiring"}, name="expiring_records"),
+    path(
+        "danh-gia-lai/mau-nhap/",
+        views.certificate_records_export,
+        {"kind": "rerating_window"},
+        name="rerating_window_records",
+    ),
     path("gui-nhac-han/", views.send_reminders_now, name="send_now"),
 ]

@@ -107,6 +107,7 @@ def certificate_list(request, kind):
         "unit": selected_unit(filterset),
         "query": query.urlencode(),
         "export_url": f"{request.path}excel/?{query.urlencode()}",
+        "records_export_url": f"{request.path}mau-nhap/?{query.urlencode()}",
     }
     if kind == "attention":
         context["summary"] = sel.attention_summary(request.user, on)
@@ -117,6 +118,20 @@ def certificate_list(request, kind):
         )
         context["can_send_now"] = is_national(request.user)
     return render(request, LISTS[kind]["template"], context)
+
+
+@officer_required
+def certificate_records_export(request, kind):
+    """The list in the import template's columns (products/records), so corrections can be re-imported."""
+    from products.records import exports
+
+    filterset, _on = _filtered(request, kind)
+    certificates = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    response = HttpResponse(
+        exports.write_xlsx(exports.certificate_rows(certificates=certificates)), content_type=exports.XLSX_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="ocop-{kind}-mau-nhap.xlsx"'
+    return response
 
 
 EXCEL_COLUMNS = [

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -85,6 +87,26 @@ class ProductAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["producer", "product_set", "commune", "legacy_district"]
     list_select_related = ["producer", "product_set", "province", "commune"]
     inlines = [ProductPhotoInline]
+    actions = ["export_records"]
+    change_list_template = "admin/products/product_change_list.html"
+
+    def get_urls(self):
+        from .records import admin_views
+
+        def view(function):
+            return self.admin_site.admin_view(lambda request, **kw: function(self, request, **kw))
+
+        return [
+            path("nhap/", view(admin_views.import_view), name="products_product_import"),
+            path("nhap/mau.<str:fmt>", view(admin_views.template_view), name="products_product_import_template"),
+            path("xuat.<str:fmt>", view(admin_views.export_view), name="products_product_export"),
+        ] + super().get_urls()
+
+    @admin.action(description=_("Xuất danh sách đã chọn (Excel, cùng các cột của mẫu nhập)"))
+    def export_records(self, request, queryset):
+        from .records.admin_views import export_selected
+
+        return export_selected(self, request, queryset)
 
 
 @admin.register(SalesPoint)
