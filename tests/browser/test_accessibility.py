@@ -1,0 +1,110 @@
+"""Accessibility of the public pages (and the main officer pages): axe-core in Debian's Chromium on a desktop and a
+phone, no violation of impact "serious" or "critical". A failure lists every rule and node found on every page."""
+
+import pytest
+from django.core.cache import caches
+
+from tests.browser.a11y import blocking_violations
+from tests.evaluations.workflow_helpers import Province, complete_dossier, make_product
+from tests.public_fixtures import build_catalogue, ensure_reference_data
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+VIEWPORTS = ["desktop", "phone"]
+
+PUBLIC_PAGES = [
+    ("home", "/", 200),
+    ("catalogue", "/san-pham/?q=gom", 200),
+    ("catalogue-all", "/san-pham/?province=01&sort=stars", 200),
+    ("product", "product:gom", 200),
+    ("product-revoked", "product:revoked", 200),
+    ("producer", "producer:may_tre", 200),
+    ("unit-province", "/dia-ban/tinh/01/", 200),
+    ("unit-commune", "/dia-ban/xa/00577/", 200),
+    ("unit-legacy-district", "/dia-ban/huyen-cu/017/", 200),
+    ("verify-form", "/verify/", 200),
+    ("verify-found", "/verify/GCN-VALID-5/", 200),
+    ("verify-revoked", "/verify/GCN-REVOKED/", 200),
+    ("verify-not-found", "/verify/KHONG-CO-SO-NAY/", 404),
+    ("statistics", "/thong-ke/", 200),
+    ("login", "/accounts/login/", 200),
+    ("not-found", "/trang-khong-ton-tai/", 404),
+]
+ENGLISH_PAGES = [("home-en", "/", 200), ("catalogue-en", "/san-pham/?q=gom", 200)]
+
+
+@pytest.fixture
+def page_for(request):
+    def choose(viewport):
+        return request.getfixturevalue(f"{viewport}_page")
+
+    return choose
+
+
+def resolve(path, catalogue):
+    kind, _, key = path.partition(":")
+    if kind == "product":
+        return catalogue.products[key].get_absolute_url()
+    if kind == "producer":
+        return catalogue.producers[key].get_absolute_url()
+    return path
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_public_pages_have_no_serious_violations(live_server, page_for, viewport, screenshot_dir):
+    caches["default"].clear()
+    catalogue = build_catalogue()
+    page = page_for(viewport)
+    page.set_default_timeout(20000)
+    found = []
+    for name, path, status in PUBLIC_PAGES:
+        response = page.goto(live_server.url + resolve(path, catalogue))
+        assert response.status == status, (name, response.status)
+        assert page.locator("html").get_attribute("lang") == "vi"
+        found += blocking_violations(page, name)
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    for name, path, status in ENGLISH_PAGES:
+        response = page.goto(live_server.url + path)
+        assert response.status == status, (name, response.status)
+        assert page.locator("html").get_attribute("lang") == "en"
+        found += blocking_violations(page, name)
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_main_officer_pages_have_no_serious_violations(live_server, page_for, viewport):
+    from django.test import Client
+
+    from evaluations.models import Dossier, RuleVersion
+    from evaluations.sheet_loader import load_files
+
+    ensure_reference_data()  # after a flush (see tests/public_fixtures.py)
+    load_files()
+    p = Province("23", "Tỉnh Tiếp Cận").build("tc")
+    product = make_product(p.commune, number=3, name="Miến dong Tiếp Cận")
+    client = Client()
+    client.force_login(p.commune_officer)
+    version = RuleVersion.objects.get(code="QD26_2026")
+    response = client.post("/can-bo/ho-so/moi/", {"product": product.pk, "kind": "first", "rule_version": version.pk})
+    assert response.status_code == 302
+    dossier = Dossier.objects.get(product=product)
+    complete_dossier(client, dossier)
+    page = page_for(viewport)
+    page.set_default_timeout(20000)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    found = []
+    for name, path in [
+        ("officer-home", "/can-bo/"),
+        ("dossier-list", "/can-bo/ho-so/"),
+        ("dossier-new", "/can-bo/ho-so/moi/"),
+        ("dossier-detail", f"/can-bo/ho-so/{dossier.pk}/"),
+        ("dossier-registration", f"/can-bo/ho-so/{dossier.pk}/phieu-dang-ky/"),
+        ("dossier-self-assessment", f"/can-bo/ho-so/{dossier.pk}/tu-danh-gia/"),
+        ("dossier-files", f"/can-bo/ho-so/{dossier.pk}/tai-lieu/"),
+    ]:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, (name, response.status)
+        found += blocking_violations(page, name)
+    assert not found, "\n".join(found)
