@@ -115,3 +115,37 @@ def watch(page):
 def no_sideways_scroll(page, where):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"{where}: the page scrolls sideways by {overflow}px"
+
+
+def province(code, name, prefix):
+    """A province with communes, officers and a council (tests/evaluations/workflow_helpers.py), sheets loaded."""
+    from django.core.cache import caches
+
+    from evaluations.sheet_loader import load_files
+    from tests.evaluations.workflow_helpers import Province
+    from tests.public_fixtures import ensure_reference_data
+
+    ensure_reference_data()  # transactional tests may start from a flushed database
+    load_files()
+    caches["default"].clear()
+    return Province(code, name).build(prefix)
+
+
+def scoring_round(p, names):
+    """Dossiers filed, reviewed and forwarded by the commune, a round opened and scoring (all through the pages)."""
+    from tests.evaluations.workflow_helpers import (
+        assign_and_open,
+        file_dossier,
+        make_product,
+        open_round,
+        review_and_forward,
+    )
+
+    dossiers = []
+    for number, name in enumerate(names, start=1):
+        dossier = file_dossier(p.commune_officer, make_product(p.commune, number=number, name=name))
+        review_and_forward(p.commune_officer, dossier)
+        dossiers.append(dossier)
+    round_ = open_round(p.office, p.council)
+    assign_and_open(p.office, round_, dossiers)
+    return round_, dossiers

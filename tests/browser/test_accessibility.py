@@ -3,10 +3,12 @@ phone, no violation of impact "serious" or "critical". A failure lists every rul
 
 import pytest
 from django.core.cache import caches
+from django.test import Client
 
 from tests.browser.a11y import blocking_violations
-from tests.evaluations.workflow_helpers import Province, complete_dossier, make_product
-from tests.public_fixtures import build_catalogue, ensure_reference_data
+from tests.browser.journeys import province, scoring_round
+from tests.evaluations.workflow_helpers import make_product, options_for_total, sheet_data_for, submit_sheet
+from tests.public_fixtures import build_catalogue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -73,38 +75,56 @@ def test_public_pages_have_no_serious_violations(live_server, page_for, viewport
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_main_officer_pages_have_no_serious_violations(live_server, page_for, viewport):
-    from django.test import Client
-
     from evaluations.models import Dossier, RuleVersion
-    from evaluations.sheet_loader import load_files
 
-    ensure_reference_data()  # after a flush (see tests/public_fixtures.py)
-    load_files()
-    p = Province("23", "Tỉnh Tiếp Cận").build("tc")
-    product = make_product(p.commune, number=3, name="Miến dong Tiếp Cận")
-    client = Client()
-    client.force_login(p.commune_officer)
-    version = RuleVersion.objects.get(code="QD26_2026")
-    response = client.post("/can-bo/ho-so/moi/", {"product": product.pk, "kind": "first", "rule_version": version.pk})
-    assert response.status_code == 302
-    dossier = Dossier.objects.get(product=product)
-    complete_dossier(client, dossier)
+    p = province("23", "Tỉnh Tiếp Cận", "tc")
+    round_, (scored,) = scoring_round(p, ["Miến dong Tiếp Cận"])
+    sheet = sheet_data_for(scored.product)
+    assert submit_sheet(p.members[0], round_, scored, options_for_total(sheet, 75)).status_code == 302
+    draft = Dossier.objects.create(
+        product=make_product(p.commune, number=2, name="Nem chua Tiếp Cận"),
+        rule_version=RuleVersion.objects.get(code="QD26_2026"),
+        intake_unit=p.commune,
+    )
     page = page_for(viewport)
     page.set_default_timeout(20000)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
     found = []
-    for name, path in [
-        ("officer-home", "/can-bo/"),
-        ("dossier-list", "/can-bo/ho-so/"),
-        ("dossier-new", "/can-bo/ho-so/moi/"),
-        ("dossier-detail", f"/can-bo/ho-so/{dossier.pk}/"),
-        ("dossier-registration", f"/can-bo/ho-so/{dossier.pk}/phieu-dang-ky/"),
-        ("dossier-self-assessment", f"/can-bo/ho-so/{dossier.pk}/tu-danh-gia/"),
-        ("dossier-files", f"/can-bo/ho-so/{dossier.pk}/tai-lieu/"),
+    rounds = f"/can-bo/dot-danh-gia/{round_.pk}"
+    for account, pages in [
+        (
+            p.commune_officer,
+            [
+                ("officer-home", "/can-bo/"),
+                ("dossier-list", "/can-bo/ho-so/"),
+                ("dossier-new", "/can-bo/ho-so/moi/"),
+                ("product-new", "/can-bo/san-pham/moi/"),
+                ("dossier-detail", f"/can-bo/ho-so/{draft.pk}/"),
+                ("dossier-registration", f"/can-bo/ho-so/{draft.pk}/phieu-dang-ky/"),
+                ("dossier-self-assessment", f"/can-bo/ho-so/{draft.pk}/tu-danh-gia/"),
+                ("dossier-files", f"/can-bo/ho-so/{scored.pk}/tai-lieu/"),
+                ("dossier-history", f"/can-bo/ho-so/{scored.pk}/lich-su/"),
+            ],
+        ),
+        (p.office, [("round-list", "/can-bo/dot-danh-gia/"), ("round-new", "/can-bo/dot-danh-gia/moi/")]),
+        (
+            p.members[1],
+            [
+                ("round-detail", f"{rounds}/"),
+                ("round-dossier", f"{rounds}/ho-so/{scored.pk}/"),
+                ("score-sheet", f"{rounds}/ho-so/{scored.pk}/cham-diem/"),
+            ],
+        ),
+        (p.members[0], [("result", f"{rounds}/ho-so/{scored.pk}/ket-qua/")]),
+        (p.secretary, [("decision-list", "/can-bo/quyet-dinh/")]),
     ]:
-        response = page.goto(live_server.url + path)
-        assert response.status == 200, (name, response.status)
-        found += blocking_violations(page, name)
+        client = Client()
+        client.force_login(account)
+        page.context.clear_cookies()
+        page.context.add_cookies(
+            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+        )
+        for name, path in pages:
+            response = page.goto(live_server.url + path)
+            assert response.status == 200, (name, response.status)
+            found += blocking_violations(page, name)
     assert not found, "\n".join(found)

@@ -21,48 +21,26 @@ from tests.browser.journeys import (
     logout,
     nav,
     no_sideways_scroll,
+    province,
     said,
+    scoring_round,
     set_passwords,
     switch_language,
     watch,
 )
 from tests.evaluations.workflow_helpers import (
     PDF_BYTES,
-    Province,
-    assign_and_open,
     file_dossier,
     make_product,
-    open_round,
     options_for_total,
     review_and_forward,
     sheet_data_for,
     submit_sheet,
 )
 from tests.factories import product_set
-from tests.public_fixtures import build_catalogue, ensure_reference_data
+from tests.public_fixtures import build_catalogue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def province(code, name, prefix):
-    from evaluations.sheet_loader import load_files
-
-    ensure_reference_data()  # transactional tests may start from a flushed database
-    load_files()
-    caches["default"].clear()
-    return Province(code, name).build(prefix)
-
-
-def scoring_round(p, names):
-    """Dossiers filed, reviewed and forwarded by the commune, a round opened and scoring (all through the pages)."""
-    dossiers = []
-    for number, name in enumerate(names, start=1):
-        dossier = file_dossier(p.commune_officer, make_product(p.commune, number=number, name=name))
-        review_and_forward(p.commune_officer, dossier)
-        dossiers.append(dossier)
-    round_ = open_round(p.office, p.council)
-    assign_and_open(p.office, round_, dossiers)
-    return round_, dossiers
 
 
 def test_commune_officer_files_submits_forwards_and_returns(live_server, page, viewport, screenshot_dir, tmp_path):
