@@ -88,7 +88,7 @@ def close_menu(page):
 
 def logout(page):
     open_menu(page).get_by_role("button", name="Đăng xuất").click()
-    page.wait_for_load_state()
+    expect(page.locator("#nav a[href='/accounts/login/']")).to_have_count(1)  # hidden in the collapsed menu
 
 
 def set_passwords(*accounts):
