@@ -6,7 +6,7 @@ from django.core.cache import caches
 from django.test import Client
 
 from tests.browser.a11y import blocking_violations
-from tests.browser.journeys import province, scoring_round
+from tests.browser.journeys import no_sideways_scroll, province, scoring_round
 from tests.evaluations.workflow_helpers import make_product, options_for_total, sheet_data_for, submit_sheet
 from tests.public_fixtures import build_catalogue
 
@@ -64,6 +64,8 @@ def test_public_pages_have_no_serious_violations(live_server, page_for, viewport
         assert response.status == status, (name, response.status)
         assert page.locator("html").get_attribute("lang") == "vi"
         found += blocking_violations(page, name)
+        if viewport == "phone":
+            no_sideways_scroll(page, name)
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     for name, path, status in ENGLISH_PAGES:
         response = page.goto(live_server.url + path)
@@ -127,4 +129,6 @@ def test_main_officer_pages_have_no_serious_violations(live_server, page_for, vi
             response = page.goto(live_server.url + path)
             assert response.status == 200, (name, response.status)
             found += blocking_violations(page, name)
+            if viewport == "phone":
+                no_sideways_scroll(page, name)
     assert not found, "\n".join(found)
