@@ -215,7 +215,7 @@ def test_council_member_scores_saves_submits_sees_others_and_recuses(live_server
     assert submit_sheet(p.members[1], round_, scored, options_for_total(sheet, 70)).status_code == 302
     result_url = f"{live_server.url}/can-bo/dot-danh-gia/{round_.pk}/ho-so/{scored.pk}/ket-qua/"
     shot = Shots(screenshot_dir, "member", viewport)
-    problems = watch(page)
+    problems = watch(page, result_url)
     login(page, live_server.url, member)
     todo = page.locator(".todo-card", has_text="Hồ sơ chờ bạn chấm điểm")
     expect(todo.get_by_role("link")).to_have_count(2)
@@ -352,7 +352,7 @@ def test_public_visitor_searches_filters_verifies_and_switches_language(live_ser
     caches["default"].clear()
     build_catalogue()
     shot = Shots(screenshot_dir, "public", viewport)
-    problems = watch(page)
+    problems = watch(page, "/verify/GCN-KHONG-CO/")
     page.goto(live_server.url + "/")
     expect(page.locator("html")).to_have_attribute("lang", "vi")
     shot(page, "home")
