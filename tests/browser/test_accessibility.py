@@ -1,9 +1,12 @@
 """Accessibility of the public pages (and the main officer pages): axe-core in Debian's Chromium on a desktop and a
 phone, no violation of impact "serious" or "critical". A failure lists every rule and node found on every page."""
 
+import re
+
 import pytest
 from django.core.cache import caches
 from django.test import Client
+from playwright.sync_api import expect
 
 from tests.browser.a11y import blocking_violations
 from tests.browser.journeys import no_sideways_scroll, province, scoring_round
@@ -132,3 +135,39 @@ def test_main_officer_pages_have_no_serious_violations(live_server, page_for, vi
             if viewport == "phone":
                 no_sideways_scroll(page, name)
     assert not found, "\n".join(found)
+
+
+def test_keyboard_skips_to_the_content_and_opens_the_phone_menu(live_server, phone_page):
+    """Without a mouse or a finger: the first Tab shows the skip link, which lands in the main content; the menu's
+    toggler opens with Enter and its links can then be reached."""
+    caches["default"].clear()
+    build_catalogue()
+    page = phone_page
+    page.set_default_timeout(20000)
+    expect.set_options(timeout=20000)
+    page.goto(live_server.url + "/")
+    skip = page.get_by_role("link", name="Bỏ qua, tới nội dung chính")
+    expect(skip).not_to_be_in_viewport()
+    page.keyboard.press("Tab")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#main$"))
+
+    page.goto(live_server.url + "/")
+    toggler = page.locator(".navbar-toggler")
+    menu = page.locator("#nav")
+    expect(menu).to_be_hidden()
+    for _ in range(5):  # skip link, brand, toggler
+        page.keyboard.press("Tab")
+        if toggler.evaluate("element => element === document.activeElement"):
+            break
+    expect(toggler).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(menu).to_have_class(re.compile(r"\bshow\b"))
+    expect(toggler).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("Tab")
+    expect(menu.get_by_role("link", name="Sản phẩm OCOP")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/san-pham/$"))
+    expect(page.get_by_role("heading", name="Danh mục sản phẩm OCOP", level=1)).to_be_visible()
