@@ -245,6 +245,11 @@ def test_council_member_scores_saves_submits_sees_others_and_recuses(live_server
     page.locator("textarea[name^=comment]").first.fill("Vùng trồng tập trung, có truy xuất nguồn gốc")
     if viewport == "phone":
         no_sideways_scroll(page, "score sheet")
+        # Scrolled down, the sticky total stays in view without taking the screen.
+        criteria.nth(count - 1).scroll_into_view_if_needed()
+        bar = page.locator(".score-total").bounding_box()
+        assert bar["y"] <= 1 and bar["height"] <= 0.15 * page.viewport_size["height"], bar
+        page.screenshot(path=str(screenshot_dir / "journey-member-phone-sheet-scrolled.png"))
     shot(page, "sheet")
     page.get_by_role("button", name="Lưu nháp").click()
     said(page, "Đã lưu nháp")
