@@ -121,16 +121,24 @@ def test_main_officer_pages_have_no_serious_violations(live_server, page_for, vi
         ),
         (p.members[0], [("result", f"{rounds}/ho-so/{scored.pk}/ket-qua/")]),
         (p.secretary, [("decision-list", "/can-bo/quyet-dinh/")]),
+        (p.members[1], [("score-sheet-en", f"{rounds}/ho-so/{scored.pk}/cham-diem/")]),
+        (
+            p.commune_officer,
+            [("dossier-list-en", "/can-bo/ho-so/"), ("dossier-files-en", f"/can-bo/ho-so/{scored.pk}/tai-lieu/")],
+        ),
     ]:
         client = Client()
         client.force_login(account)
         page.context.clear_cookies()
-        page.context.add_cookies(
-            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-        )
+        cookies = [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+        english = pages[0][0].endswith("-en")
+        if english:
+            cookies.append({"name": "django_language", "value": "en", "url": live_server.url})
+        page.context.add_cookies(cookies)
         for name, path in pages:
             response = page.goto(live_server.url + path)
             assert response.status == 200, (name, response.status)
+            assert page.locator("html").get_attribute("lang") == ("en" if english else "vi")
             found += blocking_violations(page, name)
             if viewport == "phone":
                 no_sideways_scroll(page, name)
