@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import DossierStatus
@@ -70,7 +71,13 @@ def certificate_badge(status):
 def stars(count):
     if not count:
         return ""
-    return format_html('<span class="stars" aria-label="{} sao">{}</span>', count, "★" * int(count))
+    # The glyphs are hidden from screen readers, which read the translated words instead ("aria-label" is not
+    # allowed on a plain span).
+    return format_html(
+        '<span class="stars"><span aria-hidden="true">{}</span><span class="visually-hidden">{}</span></span>',
+        "★" * int(count),
+        gettext("%(n)s sao") % {"n": int(count)},
+    )
 
 
 @register.filter

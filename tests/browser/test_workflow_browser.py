@@ -18,8 +18,10 @@ PASSWORD = "Mat-khau-canbo-2026"
 @pytest.fixture
 def world():
     from evaluations.sheet_loader import load_files
+    from tests.public_fixtures import ensure_reference_data
 
-    load_files()  # transactional tests start from a flushed database
+    ensure_reference_data()  # transactional tests start from a flushed database
+    load_files()
     p = Province("21", "Tỉnh Trình Duyệt").build("td")
     for account in (p.commune_officer, p.office, p.chair, *p.members, p.secretary):
         account.set_password(PASSWORD)
