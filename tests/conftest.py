@@ -40,6 +40,15 @@ def django_db_setup(django_db_setup):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty page cache: the database is rolled back between tests, and cached reference
+    data (unit and product-set ids, home figures) from an earlier test would point at rows that are gone."""
+    from django.core.cache import caches
+
+    caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     """Each test writes uploads to its own private folder."""
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

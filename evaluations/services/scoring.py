@@ -126,7 +126,9 @@ def save_sheet(
 
 
 def _save_choices(sheet: MemberScoreSheet, sheet_data: dict, choices: dict) -> None:
+    """Validate every answer first, then write the differences in at most three statements (a sheet has ~30)."""
     existing = {c.criterion_id: c for c in sheet.choices.all()}
+    to_create, to_update, to_delete = [], [], []
     for criterion_id, (value, comment) in choices.items():
         criterion = sheet_data["criteria_by_id"].get(criterion_id)
         if criterion is None:
@@ -146,19 +148,30 @@ def _save_choices(sheet: MemberScoreSheet, sheet_data: dict, choices: dict) -> N
         row = existing.get(criterion_id)
         if option_id is None and not not_applicable:
             if row is not None:
-                row.delete()
+                to_delete.append(row.pk)
             continue
         if row is None:
-            MemberChoice.objects.create(
-                sheet=sheet,
-                criterion_id=criterion_id,
-                option_id=option_id,
-                not_applicable=not_applicable,
-                comment=comment,
+            to_create.append(
+                MemberChoice(
+                    sheet=sheet,
+                    criterion_id=criterion_id,
+                    option_id=option_id,
+                    not_applicable=not_applicable,
+                    comment=comment,
+                )
             )
         elif (row.option_id, row.not_applicable, row.comment) != (option_id, not_applicable, comment):
             row.option_id, row.not_applicable, row.comment = option_id, not_applicable, comment
-            row.save()
+            to_update.append(row)
+    if to_delete:
+        MemberChoice.objects.filter(pk__in=to_delete).delete()
+    if to_update:
+        MemberChoice.objects.bulk_update(to_update, ["option_id", "not_applicable", "comment"])
+    if to_create:
+        MemberChoice.objects.bulk_create(to_create)
+    if to_delete or to_update or to_create:
+        # callers read sheet.choices afterwards (totals): drop the list prefetched above
+        getattr(sheet, "_prefetched_objects_cache", {}).pop("choices", None)
 
 
 def _save_paper(sheet: MemberScoreSheet, round_: Round, paper: dict, *, submit: bool) -> None:
