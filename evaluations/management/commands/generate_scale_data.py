@@ -1,4 +1,7 @@
-"""Generate a national-scale data set in PostgreSQL, set-based (INSERT … SELECT), reproducible from a seed (the same seed on an empty database gives the same rows).
+"""Generate a national-scale data set in PostgreSQL, set-based (INSERT … SELECT), reproducible from a seed.
+
+The same seed on empty tables gives the same rows, ids included: every INSERT … SELECT has an ORDER BY, so the ids
+are handed out in a fixed order (tests/evaluations/test_scale_data.py compares checksums of two runs).
 
     python manage.py generate_scale_data --products 200000 [--seed 42] [--scored-dossiers 14000]
 
@@ -44,6 +47,7 @@ SELECT
 FROM generate_series(0, %(producers)s - 1) AS g
 JOIN n ON true
 JOIN communes c ON c.idx = g %% n.c
+ORDER BY g
 """
 
 PRODUCTS_SQL = """
@@ -75,6 +79,7 @@ CROSS JOIN LATERAL (SELECT
     (ARRAY['Gạo thơm','Mật ong','Chè búp','Nước mắm','Gốm','Mây tre đan','Lụa','Bánh chưng','Miến dong','Cà phê'])[1 + n.g %% 10] AS stem,
     (ARRAY['gao thom','mat ong','che bup','nuoc mam','gom','may tre dan','lua','banh chung','mien dong','ca phe'])[1 + n.g %% 10] AS stem_folded
 ) names
+ORDER BY n.g
 """
 
 DECISIONS_SQL = """
@@ -88,6 +93,7 @@ SELECT y || '-' || prov.code || '/QĐ-UBND-SCALE', make_date(y, 12, 15), 'Chủ 
 FROM generate_series(2019, 2026) AS y
 CROSS JOIN districts_adminunit prov
 WHERE prov.structure = 'current' AND prov.level = 'province'
+ORDER BY y, prov.code
 """
 
 # First certificate: issued in the product code's year; 40 % re-rated 36 months later (new certificate).
@@ -107,6 +113,7 @@ CROSS JOIN LATERAL (SELECT 3 + (pr.id * 31 + gen) %% 3 AS stars) s
 JOIN evaluations_decision d ON d.unit_id = prov.id AND d.number LIKE '%%-SCALE'
     AND extract(year FROM d.issued_on) = y.year0 + (gen - 1) * 3
 WHERE pr.slug LIKE 'san-pham-%%'
+ORDER BY pr.id, gen
 """
 
 REVOCATIONS_SQL = """
@@ -116,6 +123,7 @@ SELECT (ARRAY['a','b','c','d','dd','e'])[1 + c.id %% 6], c.issued_on + 400, 'TH-
     c.issuing_authority, '', 'Thu hồi (dữ liệu quy mô)', c.issued_on + 401, now(), c.id
 FROM evaluations_certificate c
 WHERE c.number LIKE 'SCALE-%%' AND c.is_current AND c.id %% 100 = 7
+ORDER BY c.id
 """
 
 
@@ -209,6 +217,7 @@ SELECT 'first', 'scored', '{"source": "scale"}'::jsonb, NULL, 5, '', 1, '', now(
 FROM (SELECT id, commune_id FROM products_product WHERE slug LIKE 'san-pham-%%'
       ORDER BY id LIMIT %(dossiers)s) pr
 CROSS JOIN (SELECT id, rule_version_id FROM evaluations_round WHERE name = 'Đợt quy mô SCALE') r
+ORDER BY pr.id
 """
 
 SHEETS_SQL = """
@@ -218,6 +227,7 @@ SELECT 1, 'submitted', '', NULL, false, now(), now(), d.id, m.member, d.round_id
 FROM evaluations_dossier d
 CROSS JOIN unnest(%(members)s::int[]) AS m(member)
 WHERE d.registration ->> 'source' = 'scale'
+ORDER BY d.id, m.member
 """
 
 # One option per criterion of the product's QĐ 26 sheet, skewed towards the better options.
@@ -233,6 +243,7 @@ JOIN products_product pr ON pr.id = d.product_id
 JOIN evaluations_scoresheet s ON s.product_set_id = pr.product_set_id
     AND s.rule_version_id = (SELECT id FROM evaluations_ruleversion WHERE code = 'QD26_2026')
 JOIN evaluations_criterion c ON c.sheet_id = s.id
+ORDER BY ms.id, c.id
 """
 
 TOTALS_SQL = """
