@@ -1,0 +1,3 @@
+"""Workflow scenarios (officer and council)."""
+
+WORKFLOW = []
