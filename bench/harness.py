@@ -29,9 +29,12 @@ def setup_django() -> None:
     os.environ.setdefault("DEBUG", "1")  # no HTTPS redirect for the in-process client
     for scope in ("ANON", "USER", "EXPORT"):
         os.environ.setdefault(f"API_THROTTLE_{scope}", "100000000/min")  # measure the work, not the 429s
+    import logging
+
     import django
 
     django.setup()
+    logging.getLogger("axes").setLevel(logging.WARNING)  # one line per forced login otherwise
 
 
 def raw_connection():
