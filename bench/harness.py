@@ -130,8 +130,12 @@ class Clients(dict):
         return client
 
 
-def measure(scenario, *, requests: int, warmup: int, rng, plain: bool = True) -> Result:
-    """Run ``warmup + requests`` items; portal and plain SQL alternate item by item (same cache state)."""
+def measure(scenario, *, requests: int, warmup: int, rng, plain: bool = True, plain_conn=None) -> Result:
+    """Run ``warmup + requests`` items; portal and plain SQL alternate item by item (same cache state).
+
+    The plain side commits after each item on its own connection; given ``plain_conn`` (the tests pass Django's
+    own psycopg2 connection, to see the rows of their transaction) it neither commits nor closes it.
+    """
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -143,7 +147,8 @@ def measure(scenario, *, requests: int, warmup: int, rng, plain: bool = True) ->
         target_p95=scenario.target_p95,
     )
     clients = Clients()
-    conn = raw_connection() if plain else None
+    own = plain and plain_conn is None
+    conn = raw_connection() if own else plain_conn
     source = scenario.items(rng)
     try:
         for index in range(warmup + requests):
@@ -161,7 +166,8 @@ def measure(scenario, *, requests: int, warmup: int, rng, plain: bool = True) ->
                 started = time.perf_counter()
                 with conn.cursor() as cursor:
                     rows = item.plain(cursor)
-                conn.commit()
+                if own:
+                    conn.commit()
                 plain_elapsed = (time.perf_counter() - started) * 1000
                 if rows is None:
                     result.failures.append(f"{item.label}: plain SQL did not find its rows")
@@ -171,7 +177,7 @@ def measure(scenario, *, requests: int, warmup: int, rng, plain: bool = True) ->
                 if conn is not None:
                     result.plain_ms.append(plain_elapsed)
     finally:
-        if conn is not None:
+        if own:
             conn.close()
     return result
 

@@ -300,6 +300,8 @@ class Submit(Item):
         row = cursor.fetchone()
         status, kind, registration, samples, received, _score, _revision, unit_id = row[:8]
         product_id, rule_version_id, requires_samples, product_set_id = row[8:]
+        if isinstance(registration, str):  # Django's own psycopg2 connection leaves jsonb undecoded
+            registration = json.loads(registration)
         cursor.execute(SUBMIT_COUNTS_SQL, {"d": self.plain_dossier_id, "set": product_set_id, "rv": rule_version_id})
         answered, criteria, kinds = cursor.fetchone()
         complete = (
