@@ -35,6 +35,7 @@ def setup_django() -> None:
 
     django.setup()
     logging.getLogger("axes").setLevel(logging.WARNING)  # one line per forced login otherwise
+    logging.getLogger("django.request").setLevel(logging.ERROR)  # the expected 404s of verify-page
 
 
 def raw_connection():

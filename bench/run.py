@@ -21,7 +21,9 @@ from bench.harness import TABLE_HEAD, measure, setup_django, table_row  # noqa: 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("scenarios", nargs="*", help="scenario names, or the groups 'public' / 'workflow'")
+    parser.add_argument(
+        "scenarios", nargs="*", help="scenario names, or the groups 'public' / 'workflow' (with expiry-record)"
+    )
     parser.add_argument("--requests", type=int, default=None, help="per scenario (default: its own, 200 or 60)")
     parser.add_argument("--warmup", type=int, default=None)
     parser.add_argument("--seed", type=int, default=5)
@@ -31,10 +33,11 @@ def main(argv=None):
     from django.db import connection
 
     from bench.scenarios import SCENARIOS
+    from bench.scenarios.expiry import EXPIRY
     from bench.scenarios.public import PUBLIC
     from bench.scenarios.workflow import WORKFLOW
 
-    groups = {"public": [s.name for s in PUBLIC], "workflow": [s.name for s in WORKFLOW]}
+    groups = {"public": [s.name for s in PUBLIC], "workflow": [s.name for s in WORKFLOW + EXPIRY]}
     names = [n for name in (args.scenarios or ["public", "workflow"]) for n in groups.get(name, [name])]
     unknown = [n for n in names if n not in SCENARIOS]
     if unknown:

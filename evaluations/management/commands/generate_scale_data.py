@@ -82,21 +82,27 @@ CROSS JOIN LATERAL (SELECT
 ORDER BY n.g
 """
 
+# One provincial decision a month (day varying by province) from January 2019 to November 2026, each under the
+# rule version in force on its date: certificates are issued all through the year, as the daily job meets them.
 DECISIONS_SQL = """
 INSERT INTO evaluations_decision (number, issued_on, signer, authority, level, status, created_at, updated_at,
     unit_id, rule_version_id, round_id)
-SELECT y || '-' || prov.code || '/QĐ-UBND-SCALE', make_date(y, 12, 15), 'Chủ tịch UBND', 'UBND ' || prov.name,
+SELECT y || '-' || m || '-' || prov.code || '/QĐ-UBND-SCALE', dd.on_date, 'Chủ tịch UBND', 'UBND ' || prov.name,
     'province', 'issued', now(), now(), prov.id,
-    (SELECT id FROM evaluations_ruleversion WHERE code = CASE
-        WHEN y < 2023 THEN 'QD1048_2019' WHEN y < 2025 THEN 'QD148_2023'
-        WHEN y = 2025 THEN 'QD148_1489_2025' ELSE 'QD26_2026' END), NULL
+    COALESCE((SELECT id FROM evaluations_ruleversion WHERE effective_from <= dd.on_date
+              ORDER BY effective_from DESC LIMIT 1),  -- before August 2019: the first rule version recorded
+             (SELECT id FROM evaluations_ruleversion ORDER BY effective_from LIMIT 1)),
+    NULL
 FROM generate_series(2019, 2026) AS y
+CROSS JOIN generate_series(1, 12) AS m
 CROSS JOIN districts_adminunit prov
-WHERE prov.structure = 'current' AND prov.level = 'province'
-ORDER BY y, prov.code
+CROSS JOIN LATERAL (SELECT make_date(y, m, 1 + (prov.code::int * 7 + m * 3) %% 28) AS on_date) dd
+WHERE prov.structure = 'current' AND prov.level = 'province' AND dd.on_date < '2026-12-01'
+ORDER BY y, m, prov.code
 """
 
-# First certificate: issued in the product code's year; 40 % re-rated 36 months later (new certificate).
+# First certificate: issued in the product code's year, in a month picked from the product id (November at the
+# latest in 2026, the last month generated); 40 % re-rated 36 months later (new certificate, same month).
 CERTIFICATES_SQL = """
 INSERT INTO evaluations_certificate (number, stars, issued_on, expires_on, issuing_authority, issuing_level,
     score, is_current, rerating_filed_on, rerating_decided_on, created_at, updated_at, product_id, decision_id,
@@ -106,12 +112,12 @@ SELECT 'SCALE-' || pr.id || '-' || gen, stars, d.issued_on, (d.issued_on + inter
     NULL, NULL, now(), now(), pr.id, d.id, d.rule_version_id, NULL
 FROM products_product pr
 JOIN districts_adminunit prov ON prov.id = pr.province_id
-CROSS JOIN LATERAL (SELECT right(pr.code, 4)::int AS year0,
+CROSS JOIN LATERAL (SELECT right(pr.code, 4)::int AS year0, 1 + (pr.id * 7 + %(seed)s) %% 12 AS month,
                            CASE WHEN pr.id %% 10 < 4 AND right(pr.code, 4)::int <= 2023 THEN 2 ELSE 1 END AS last_gen) y
 CROSS JOIN LATERAL generate_series(1, y.last_gen) AS gen
-CROSS JOIN LATERAL (SELECT 3 + (pr.id * 31 + gen) %% 3 AS stars) s
-JOIN evaluations_decision d ON d.unit_id = prov.id AND d.number LIKE '%%-SCALE'
-    AND extract(year FROM d.issued_on) = y.year0 + (gen - 1) * 3
+CROSS JOIN LATERAL (SELECT 3 + (pr.id * 31 + gen) %% 3 AS stars, y.year0 + (gen - 1) * 3 AS year) s
+JOIN evaluations_decision d ON d.number = s.year || '-' || CASE WHEN s.year = 2026 THEN LEAST(y.month, 11)
+    ELSE y.month END || '-' || prov.code || '/QĐ-UBND-SCALE'
 WHERE pr.slug LIKE 'san-pham-%%'
 ORDER BY pr.id, gen
 """
@@ -163,7 +169,7 @@ class Command(BaseCommand):
             run("producers", PRODUCERS_SQL, {"producers": max(products * 5 // 6, 1)})
             run("products", PRODUCTS_SQL, {"products": products, "seed": seed})
             run("decisions", DECISIONS_SQL)
-            run("certificates", CERTIFICATES_SQL)
+            run("certificates", CERTIFICATES_SQL, {"seed": seed})
             run("certificate history links", LINK_REPLACED_SQL)
             run("revocations", REVOCATIONS_SQL)
             if scored_dossiers:
