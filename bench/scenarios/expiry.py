@@ -50,8 +50,8 @@ def step_statements():
         (expiry.EXTENSION_ENDS_SOON, "c.expires_on + %(warn)s",
          f"{extended} AND c.expires_on BETWEEN %(since)s - %(warn)s AND %(today)s - %(warn)s")
     )  # fmt: skip
-    lapsed = (
-        f"NOT ({PENDING}) AND c.expires_on < %(today)s AND c.expires_on BETWEEN %(since)s - %(cap)s AND %(today)s - 1 "
+    lapsed = (  # NULL-safe NOT: no re-rating filed leaves PENDING unknown, which is "not pending"
+        f"NOT COALESCE({PENDING}, false) AND c.expires_on < %(today)s AND c.expires_on BETWEEN %(since)s - %(cap)s AND %(today)s - 1 "
         f"AND {LAPSE} BETWEEN %(since)s AND %(today)s"
     )
     result.append((expiry.EXPIRED, "c.expires_on + 1", f"{lapsed} AND {LAPSE} = c.expires_on + 1"))
