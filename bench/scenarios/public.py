@@ -331,6 +331,7 @@ class StatisticsPage(Scenario):
     description = "/thong-ke/ nationwide or for a province, cache cleared before each request (cold)"
     max_queries = 8
     min_queries = 4
+    default_requests = 40  # a nationwide report takes seconds on a loaded machine
     cold = True
 
     def prepare(self, rng, count):
