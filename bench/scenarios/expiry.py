@@ -15,7 +15,12 @@ from dataclasses import dataclass
 
 from bench.harness import Item, Scenario
 
-IN_FORCE = "(rv.revoked_on IS NULL OR rv.revoked_on > %(today)s) AND c.replaced_by_id IS NULL"
+# NOT EXISTS rather than a LEFT JOIN: with the lapse conditions the planner expects one row and would loop over the
+# revocations for each certificate (seconds instead of milliseconds).
+IN_FORCE = (
+    "c.replaced_by_id IS NULL AND NOT EXISTS (SELECT 1 FROM evaluations_revocation rv "
+    "WHERE rv.certificate_id = c.id AND rv.revoked_on <= %(today)s)"
+)
 PENDING = (
     "c.rerating_filed_on <= %(today)s AND (c.rerating_decided_on IS NULL OR c.rerating_decided_on > %(today)s) "
     "AND (c.expires_on >= %(today)s OR (c.rerating_filed_on <= c.expires_on AND c.expires_on >= %(grace)s))"
@@ -28,7 +33,7 @@ LAPSE = (
 INSERT = """
 INSERT INTO bench_notice (certificate_id, step, due_on, run_on, recorded_at, producer_skipped, officer_skipped)
 SELECT c.id, %(step)s, {due}, %(today)s, now(), '', ''
-FROM evaluations_certificate c LEFT JOIN evaluations_revocation rv ON rv.certificate_id = c.id
+FROM evaluations_certificate c
 WHERE {IN_FORCE} AND {where}
 ON CONFLICT (certificate_id, step) DO NOTHING
 """
@@ -50,12 +55,19 @@ def step_statements():
         (expiry.EXTENSION_ENDS_SOON, "c.expires_on + %(warn)s",
          f"{extended} AND c.expires_on BETWEEN %(since)s - %(warn)s AND %(today)s - %(warn)s")
     )  # fmt: skip
-    lapsed = (  # NULL-safe NOT: no re-rating filed leaves PENDING unknown, which is "not pending"
-        f"NOT COALESCE({PENDING}, false) AND c.expires_on < %(today)s AND c.expires_on BETWEEN %(since)s - %(cap)s AND %(today)s - 1 "
-        f"AND {LAPSE} BETWEEN %(since)s AND %(today)s"
-    )
-    result.append((expiry.EXPIRED, "c.expires_on + 1", f"{lapsed} AND {LAPSE} = c.expires_on + 1"))
-    result.append((expiry.EXTENSION_ENDED, LAPSE, f"{lapsed} AND {LAPSE} > c.expires_on + 1"))
+    # Lapsed today (not pending, not in force any more): the day after expiry, or at the end of an extension.
+    # NULL-safe NOTs: no re-rating filed leaves the conditions unknown, which means "no".
+    not_pending = f"NOT COALESCE({PENDING}, false)"
+    extends = "c.rerating_filed_on <= c.expires_on AND COALESCE(c.rerating_decided_on, c.expires_on + %(cap)s) > c.expires_on + 1"
+    result.append(
+        (expiry.EXPIRED, "c.expires_on + 1",
+         f"{not_pending} AND NOT COALESCE({extends}, false) AND c.expires_on BETWEEN %(since)s - 1 AND %(today)s - 1")
+    )  # fmt: skip
+    result.append(
+        (expiry.EXTENSION_ENDED, LAPSE,
+         f"{not_pending} AND {extends} AND c.expires_on BETWEEN %(since)s - %(cap)s AND %(today)s - 1 "
+         f"AND {LAPSE} BETWEEN %(since)s AND %(today)s")
+    )  # fmt: skip
     return result
 
 
