@@ -6,7 +6,8 @@ are handed out in a fixed order (tests/evaluations/test_scale_data.py compares c
     python manage.py generate_scale_data --products 200000 [--seed 42] [--scored-dossiers 14000]
 
 Producers spread over every current commune, products in all 26 sets, certificate histories over several rule
-versions (first rating 2019–2025, re-ratings 36 months later, some revoked), and dossiers with member score sheets
+versions (a provincial decision each month from 2019 to November 2026 under the rule version in force on its date;
+re-ratings 36 months later, some revoked), and dossiers with member score sheets
 whose choices are picked per criterion of the product's sheet (≈ 30 criteria × 5 members per dossier, so the
 default 14,000 scored dossiers give over 2,000,000 option choices).
 Rows carry the marker "SCALE" in their registration numbers / certificate numbers so they can be told apart.
