@@ -1,3 +1,3 @@
 #!/usr/bin/env bash
-# The public-catalogue benchmarks (kept for habit): same as `bash bench/run.sh public`, or name scenarios.
-exec bash "$(dirname "$0")/run.sh" "${@:-public}"
+# The public benchmarks (kept for habit): `bash bench/public.sh [--requests N …]` = `bash bench/run.sh public …`.
+exec bash "$(dirname "$0")/run.sh" public "$@"
