@@ -147,12 +147,15 @@ def cleanup() -> None:
                 [ids],
             )
         AuditEntry.objects.filter(actor__username__startswith="bench_wf_").delete()
-        for model in ("memberchoice", "memberscoresheet", "evaluationresult", "selfassessment", "dossierattachment"):
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"DELETE FROM evaluations_{model} WHERE {'sheet_id IN (SELECT id FROM evaluations_memberscoresheet WHERE dossier_id = ANY(%s))' if model == 'memberchoice' else 'dossier_id = ANY(%s)'}",
-                    [[int(pk) for pk in ids]],
-                )
+        dossier_ids = [int(pk) for pk in ids]
+        with connection.cursor() as cursor:  # the rows hanging off the dossiers, children first
+            cursor.execute(
+                "DELETE FROM evaluations_memberchoice WHERE sheet_id IN "
+                "(SELECT id FROM evaluations_memberscoresheet WHERE dossier_id = ANY(%s))",
+                [dossier_ids],
+            )
+            for table in ("memberscoresheet", "evaluationresult", "selfassessment", "dossierattachment"):
+                cursor.execute(f"DELETE FROM evaluations_{table} WHERE dossier_id = ANY(%s)", [dossier_ids])
         dossiers.delete()
         Round.objects.filter(name=ROUND).delete()
         Product.objects.filter(slug="bench-wf-san-pham").delete()
