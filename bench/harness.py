@@ -66,6 +66,10 @@ class Item:
     def plain(self, cursor):  # -> rows
         raise NotImplementedError
 
+    def same(self, response, rows) -> bool:
+        """Whether the plain SQL found what the portal answered (where a scenario can tell cheaply)."""
+        return True
+
 
 @dataclass
 class Result:
@@ -173,6 +177,8 @@ def measure(scenario, *, requests: int, warmup: int, rng, plain: bool = True, pl
                 plain_elapsed = (time.perf_counter() - started) * 1000
                 if rows is None:
                     result.failures.append(f"{item.label}: plain SQL did not find its rows")
+                elif not item.same(response, rows):
+                    result.failures.append(f"{item.label}: plain SQL rows differ from the portal's answer")
             if index >= warmup:
                 result.portal_ms.append(elapsed)
                 result.queries.append(len(captured.captured_queries))

@@ -117,8 +117,18 @@ class Get(Item):
     def check(self, response):
         return response.status_code in self.expected
 
+    same_ids: bool = False  # API pages: the plain rows must be the same products in the same order
+
     def plain(self, cursor):
         return self.run_plain(cursor)
+
+    def same(self, response, rows):
+        if self.same_ids:
+            ids = [item["id"] for item in response.json()["results"]]
+            return ids == [row[0] for row in rows[: len(ids)]] and len(rows) >= len(ids)
+        if self.expected == (404,):
+            return rows == []
+        return True
 
 
 class ApiList(Scenario):
@@ -161,7 +171,7 @@ class ApiList(Scenario):
     def items(self, rng):
         while True:
             params = self.choose(rng)
-            yield Get(f"{self.path} {params}", self.path, params, run_plain=self.plain_list(params))
+            yield Get(f"{self.path} {params}", self.path, params, run_plain=self.plain_list(params), same_ids=True)
 
 
 class ApiSearch(ApiList):
