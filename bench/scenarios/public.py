@@ -5,12 +5,16 @@ size on the same tables in one or a few hand-written queries (no ORM, no seriali
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from bench.harness import Item, Scenario
 
 WORDS = ["gao thom", "mat ong", "che bup", "nuoc mam", "gom", "may tre dan", "lua", "banh chung", "mien dong",
          "ca phe", "Gạo thơm", "MẬT ONG", "cà phê", "Nước mắm", "ha noi", "bat trang", "dong anh", "ninh binh"]  # fmt: skip
+
+
+PRODUCT_LINK = re.compile(r'href="/san-pham/(\d+)/')
 
 
 def status_sql(on: datetime.date) -> str:
@@ -118,14 +122,22 @@ class Get(Item):
         return response.status_code in self.expected
 
     same_ids: bool = False  # API pages: the plain rows must be the same products in the same order
+    same_cards: bool = False  # HTML pages: likewise, read off the product links
 
     def plain(self, cursor):
         return self.run_plain(cursor)
 
     def same(self, response, rows):
+        if self.same_cards:  # HTML list: the product links of the page, in order, after the count row
+            ids = list(dict.fromkeys(int(pk) for pk in PRODUCT_LINK.findall(response.content.decode())))
+            page = rows[1:]  # the twin fetched one row more than a page: the same rows, or one more when there are more
+            return ids == [row[0] for row in page[: len(ids)]] and len(page) - len(ids) in (0, 1)
         if self.same_ids:
             ids = [item["id"] for item in response.json()["results"]]
-            return ids == [row[0] for row in rows[: len(ids)]] and len(rows) >= len(ids)
+            more = len(rows) - len(ids)  # 1 when the twin saw a next page, which the API must link
+            return ids == [row[0] for row in rows[: len(ids)]] and (
+                more == 0 or (more == 1 and response.json()["next"])
+            )
         if self.expected == (404,):
             return rows == []
         return True
@@ -205,7 +217,7 @@ class HtmlCatalogue(ApiList):
         while True:
             params = self.choose(rng)
             plain = self.plain_list(params, order=params.get("sort", "newest"), paged=True)
-            yield Get(f"{self.path} {params}", self.path, params, run_plain=plain)
+            yield Get(f"{self.path} {params}", self.path, params, run_plain=plain, same_cards=True)
 
 
 PRODUCT_SQL = """
