@@ -4,7 +4,8 @@ and the same work as hand-written SQL on a raw psycopg2 connection, and reports 
 A scenario is a class with ``name``, ``max_queries`` (the bound CI holds it to), ``prepare(rng)`` (builds what the
 requests need, not timed) and ``items(rng)`` yielding ``Item``s. An item is one request: ``portal(clients)`` sends it
 and returns the response, ``check(response)`` says whether it did what a user expects (status and effect), and
-``plain(cursor)`` does the same reads and writes in SQL and returns the rows. ``cleanup()`` removes what
+``plain(cursor)`` does the same reads and writes in SQL and returns the rows, and ``same(response, rows)`` compares
+the two where that is cheap (list pages: the same products in order). ``cleanup()`` removes what
 ``prepare`` built. The runner is ``bench/run.py``; CI runs every scenario at small scale in
 ``tests/bench/test_bench_smoke.py`` through the same ``measure``.
 """
