@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python 2>/dev/null || command -v python3)
 
-.PHONY: run test venv lint bench-public bench-expiry bench-import clean
+.PHONY: run test venv lint bench bench-public bench-workflow bench-smoke bench-expiry bench-import clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Cần Python 3.12+ / Python 3.12 or newer is required (found %s)" % sys.version.split()[0])'
@@ -42,8 +42,17 @@ bench-import: venv  # needs DATABASE_URL (a scratch PostgreSQL database); 20,000
 lint: venv
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
-bench-public: venv  ## public catalogue at national scale: p50/p95 and queries per request (bench/README.md)
-	bash bench/public.sh
+bench-public: venv  ## public pages and API at national scale: p50/p95, queries, ratio to plain SQL (bench/README.md)
+	bash bench/run.sh public
+
+bench-workflow: venv  ## dossier submission, a member's sheet, the chair's result page (council of 15)
+	bash bench/run.sh workflow
+
+bench: venv  ## every scenario of bench/run.py (public and workflow)
+	bash bench/run.sh
+
+bench-smoke: venv  ## every scenario at 300 products, as CI runs it (needs PostgreSQL; DATABASE_URL for the test DB)
+	$(VENV)/bin/pytest -q -p no:cacheprovider tests/bench/test_bench_smoke.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

@@ -1,9 +1,13 @@
-"""Generate a national-scale data set in PostgreSQL, set-based (INSERT … SELECT), reproducible from a seed (the same seed on an empty database gives the same rows).
+"""Generate a national-scale data set in PostgreSQL, set-based (INSERT … SELECT), reproducible from a seed.
+
+The same seed on empty tables gives the same rows, ids included: every INSERT … SELECT has an ORDER BY, so the ids
+are handed out in a fixed order (tests/evaluations/test_scale_data.py compares checksums of two runs).
 
     python manage.py generate_scale_data --products 200000 [--seed 42] [--scored-dossiers 14000]
 
 Producers spread over every current commune, products in all 26 sets, certificate histories over several rule
-versions (first rating 2019–2025, re-ratings 36 months later, some revoked), and dossiers with member score sheets
+versions (a provincial decision each month from 2019 to November 2026 under the rule version in force on its date;
+re-ratings 36 months later, some revoked), and dossiers with member score sheets
 whose choices are picked per criterion of the product's sheet (≈ 30 criteria × 5 members per dossier, so the
 default 14,000 scored dossiers give over 2,000,000 option choices).
 Rows carry the marker "SCALE" in their registration numbers / certificate numbers so they can be told apart.
@@ -44,6 +48,7 @@ SELECT
 FROM generate_series(0, %(producers)s - 1) AS g
 JOIN n ON true
 JOIN communes c ON c.idx = g %% n.c
+ORDER BY g
 """
 
 PRODUCTS_SQL = """
@@ -75,22 +80,30 @@ CROSS JOIN LATERAL (SELECT
     (ARRAY['Gạo thơm','Mật ong','Chè búp','Nước mắm','Gốm','Mây tre đan','Lụa','Bánh chưng','Miến dong','Cà phê'])[1 + n.g %% 10] AS stem,
     (ARRAY['gao thom','mat ong','che bup','nuoc mam','gom','may tre dan','lua','banh chung','mien dong','ca phe'])[1 + n.g %% 10] AS stem_folded
 ) names
+ORDER BY n.g
 """
 
+# One provincial decision a month (day varying by province) from January 2019 to November 2026, each under the
+# rule version in force on its date: certificates are issued all through the year, as the daily job meets them.
 DECISIONS_SQL = """
 INSERT INTO evaluations_decision (number, issued_on, signer, authority, level, status, created_at, updated_at,
     unit_id, rule_version_id, round_id)
-SELECT y || '-' || prov.code || '/QĐ-UBND-SCALE', make_date(y, 12, 15), 'Chủ tịch UBND', 'UBND ' || prov.name,
+SELECT y || '-' || m || '-' || prov.code || '/QĐ-UBND-SCALE', dd.on_date, 'Chủ tịch UBND', 'UBND ' || prov.name,
     'province', 'issued', now(), now(), prov.id,
-    (SELECT id FROM evaluations_ruleversion WHERE code = CASE
-        WHEN y < 2023 THEN 'QD1048_2019' WHEN y < 2025 THEN 'QD148_2023'
-        WHEN y = 2025 THEN 'QD148_1489_2025' ELSE 'QD26_2026' END), NULL
+    COALESCE((SELECT id FROM evaluations_ruleversion WHERE effective_from <= dd.on_date
+              ORDER BY effective_from DESC LIMIT 1),  -- before August 2019: the first rule version recorded
+             (SELECT id FROM evaluations_ruleversion ORDER BY effective_from LIMIT 1)),
+    NULL
 FROM generate_series(2019, 2026) AS y
+CROSS JOIN generate_series(1, 12) AS m
 CROSS JOIN districts_adminunit prov
-WHERE prov.structure = 'current' AND prov.level = 'province'
+CROSS JOIN LATERAL (SELECT make_date(y, m, 1 + (prov.code::int * 7 + m * 3) %% 28) AS on_date) dd
+WHERE prov.structure = 'current' AND prov.level = 'province' AND dd.on_date < '2026-12-01'
+ORDER BY y, m, prov.code
 """
 
-# First certificate: issued in the product code's year; 40 % re-rated 36 months later (new certificate).
+# First certificate: issued in the product code's year, in a month picked from the product id (November at the
+# latest in 2026, the last month generated); 40 % re-rated 36 months later (new certificate, same month).
 CERTIFICATES_SQL = """
 INSERT INTO evaluations_certificate (number, stars, issued_on, expires_on, issuing_authority, issuing_level,
     score, is_current, rerating_filed_on, rerating_decided_on, created_at, updated_at, product_id, decision_id,
@@ -100,13 +113,14 @@ SELECT 'SCALE-' || pr.id || '-' || gen, stars, d.issued_on, (d.issued_on + inter
     NULL, NULL, now(), now(), pr.id, d.id, d.rule_version_id, NULL
 FROM products_product pr
 JOIN districts_adminunit prov ON prov.id = pr.province_id
-CROSS JOIN LATERAL (SELECT right(pr.code, 4)::int AS year0,
+CROSS JOIN LATERAL (SELECT right(pr.code, 4)::int AS year0, 1 + (pr.id * 7 + %(seed)s) %% 12 AS month,
                            CASE WHEN pr.id %% 10 < 4 AND right(pr.code, 4)::int <= 2023 THEN 2 ELSE 1 END AS last_gen) y
 CROSS JOIN LATERAL generate_series(1, y.last_gen) AS gen
-CROSS JOIN LATERAL (SELECT 3 + (pr.id * 31 + gen) %% 3 AS stars) s
-JOIN evaluations_decision d ON d.unit_id = prov.id AND d.number LIKE '%%-SCALE'
-    AND extract(year FROM d.issued_on) = y.year0 + (gen - 1) * 3
+CROSS JOIN LATERAL (SELECT 3 + (pr.id * 31 + gen) %% 3 AS stars, y.year0 + (gen - 1) * 3 AS year) s
+JOIN evaluations_decision d ON d.number = s.year || '-' || CASE WHEN s.year = 2026 THEN LEAST(y.month, 11)
+    ELSE y.month END || '-' || prov.code || '/QĐ-UBND-SCALE'
 WHERE pr.slug LIKE 'san-pham-%%'
+ORDER BY pr.id, gen
 """
 
 REVOCATIONS_SQL = """
@@ -116,6 +130,7 @@ SELECT (ARRAY['a','b','c','d','dd','e'])[1 + c.id %% 6], c.issued_on + 400, 'TH-
     c.issuing_authority, '', 'Thu hồi (dữ liệu quy mô)', c.issued_on + 401, now(), c.id
 FROM evaluations_certificate c
 WHERE c.number LIKE 'SCALE-%%' AND c.is_current AND c.id %% 100 = 7
+ORDER BY c.id
 """
 
 
@@ -155,7 +170,7 @@ class Command(BaseCommand):
             run("producers", PRODUCERS_SQL, {"producers": max(products * 5 // 6, 1)})
             run("products", PRODUCTS_SQL, {"products": products, "seed": seed})
             run("decisions", DECISIONS_SQL)
-            run("certificates", CERTIFICATES_SQL)
+            run("certificates", CERTIFICATES_SQL, {"seed": seed})
             run("certificate history links", LINK_REPLACED_SQL)
             run("revocations", REVOCATIONS_SQL)
             if scored_dossiers:
@@ -209,6 +224,7 @@ SELECT 'first', 'scored', '{"source": "scale"}'::jsonb, NULL, 5, '', 1, '', now(
 FROM (SELECT id, commune_id FROM products_product WHERE slug LIKE 'san-pham-%%'
       ORDER BY id LIMIT %(dossiers)s) pr
 CROSS JOIN (SELECT id, rule_version_id FROM evaluations_round WHERE name = 'Đợt quy mô SCALE') r
+ORDER BY pr.id
 """
 
 SHEETS_SQL = """
@@ -218,6 +234,7 @@ SELECT 1, 'submitted', '', NULL, false, now(), now(), d.id, m.member, d.round_id
 FROM evaluations_dossier d
 CROSS JOIN unnest(%(members)s::int[]) AS m(member)
 WHERE d.registration ->> 'source' = 'scale'
+ORDER BY d.id, m.member
 """
 
 # One option per criterion of the product's QĐ 26 sheet, skewed towards the better options.
@@ -233,6 +250,7 @@ JOIN products_product pr ON pr.id = d.product_id
 JOIN evaluations_scoresheet s ON s.product_set_id = pr.product_set_id
     AND s.rule_version_id = (SELECT id FROM evaluations_ruleversion WHERE code = 'QD26_2026')
 JOIN evaluations_criterion c ON c.sheet_id = s.id
+ORDER BY ms.id, c.id
 """
 
 TOTALS_SQL = """
