@@ -53,17 +53,16 @@ def gunicorn_without_redis(tmp_path):
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            requests.get(base + "/healthz/", timeout=2)
-            break
-        except requests.RequestException:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("gunicorn did not start:\n" + (tmp_path / "gunicorn.log").read_text())
-            time.sleep(0.2)
     try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                requests.get(base + "/healthz/", timeout=5)
+                break
+            except requests.RequestException:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("gunicorn did not start:\n" + (tmp_path / "gunicorn.log").read_text())
+                time.sleep(0.2)
         yield {"base": base, "log": tmp_path / "gunicorn.log", "mail": tmp_path / "mail"}
     finally:
         process.terminate()
