@@ -464,7 +464,12 @@ def walk(client, name, urls, world, methods=("get",)) -> tuple[list[str], int]:
             if code >= 500:
                 problems.append(f"{name} {method.upper()} {url}: {code}")
                 continue
-            if method == "get" and (found := leaks(body_of(response))):
+            # A marker the URL itself carries (the media pattern is filled with the attachment's stored name) may
+            # come back in a 404 page that repeats the address asked for: that is the visitor's own input.
+            found = (
+                [label for label in leaks(body_of(response)) if MARKERS[label] not in url] if method == "get" else []
+            )
+            if found:
                 problems.append(f"{name} GET {url}: {code} shows {found}")
             if carries_private_id(url, world) and not (code in REFUSED or is_login_redirect(response)):
                 problems.append(f"{name} {method.upper()} {url}: {code} (a private object of A)")
