@@ -11,8 +11,9 @@ redirect to a login page) for every actor here. Every body, whatever its status,
 
 The actors are the anonymous visitor, a user with no role, and each role of province B: commune officer, district
 officer (a legacy district of B's area), province office, and the chair, a member, the secretary and the adviser of
-B's council. National roles (central office, administrator) see forwarded work by design (see
-``evaluations/permissions.py``: ``is_national``) and are covered by tests/evaluations/test_permissions_workflow_matrix.py.
+B's council. National roles (central office, administrator) see every unit's dossiers by design (see
+``evaluations/permissions.py``: ``is_national``; the per-action matrix is tests/evaluations/test_permissions_workflow_matrix.py):
+the central office is walked too, with the one expectation that holds for it: no member's score sheet.
 """
 
 from __future__ import annotations
@@ -582,3 +583,24 @@ def test_state_changing_requests_of_other_units_are_refused_and_change_nothing(w
     assert not problems, "\n".join(problems[:80])
     assert after == before
     assert len(routes) >= 40
+
+
+def test_the_central_office_sees_forwarded_work_but_never_a_members_score_sheet(world):
+    """National roles see every unit's dossiers by design (``permissions.is_national``), not the members' sheets:
+    those belong to the council (chair, members who submitted, secretary) and the round's office."""
+    walked = walked_patterns(world)
+    urls = [url for route_urls in walked.values() for url in route_urls] + SEARCH_URLS
+    central = user("wc_trunguong", role="central_office")
+    client = as_user(central)
+    sheet_markers = {"score comment (submitted)", "score comment (draft)"}
+    problems = []
+    for url in urls:
+        response = client.get(url)
+        if response.status_code >= 500:
+            problems.append(f"central GET {url}: {response.status_code}")
+        elif found := sheet_markers & set(leaks(body_of(response))):
+            problems.append(f"central GET {url}: {response.status_code} shows {sorted(found)}")
+    assert not problems, "\n".join(problems[:40])
+    # The walk did show the central office A's forwarded work (so the check above saw real pages).
+    page = client.get(f"/can-bo/ho-so/{world['private']['in_round']}/")
+    assert page.status_code == 200 and MARKERS["in-round product"] in page.content.decode()
