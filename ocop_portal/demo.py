@@ -32,9 +32,10 @@ from evaluations.rules import certificate_expiry
 from evaluations.services.certificates import record_certificate
 from products.models import Producer, ProducerType, Product, ProductSet, SalesPoint
 
+from .auth import DEMO_PASSWORD
 from .demo_workflow import load_workflow_demo
 
-DEMO_PASSWORD = "ocop-demo-2026"
+__all__ = ["DEMO_PASSWORD", "load_demo"]
 SEED = 2019
 
 # (username, full name, role, unit lookup) — unit lookups: ("current"|"legacy", level, code)

@@ -34,12 +34,16 @@ def env_int(name: str, default: int) -> int:
 DEBUG = env_bool("DEBUG", True)
 
 _DEV_SECRET_KEY = "django-insecure-dev-only-never-use-in-production"
+# Placeholders and defaults printed in .env.example, docker-compose.yml and the README: never accepted in production.
+_PUBLISHED_SECRETS = {"change-me", "changeme", "ocop", "postgres", "password", "secret", _DEV_SECRET_KEY}
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY phải được đặt khi DEBUG tắt / SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = _DEV_SECRET_KEY
-elif not DEBUG and (SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 40):
+elif not DEBUG and (
+    SECRET_KEY.lower() in _PUBLISHED_SECRETS or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 40
+):
     raise ImproperlyConfigured(
         "SECRET_KEY quá ngắn hoặc là khoá mặc định / SECRET_KEY is too short or the development default."
     )
@@ -118,16 +122,22 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if not DEBUG and (DATABASES["default"].get("PASSWORD") or "").lower() in _PUBLISHED_SECRETS - {""}:
+    raise ImproperlyConfigured(
+        "Mật khẩu cơ sở dữ liệu là giá trị mặc định / the database password is a published default "
+        "(set POSTGRES_PASSWORD and DATABASE_URL)."
+    )
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "ocop_portal.auth.PortalModelBackend",  # refuses the published demo password under production settings
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "ocop_portal.auth.PublishedPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -174,7 +184,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "socket_timeout": 3}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "socket_timeout": 3,
+    # A task taken by a worker that died (acks_late: never acknowledged) goes back to the queue after this many
+    # seconds; keep it above the longest daily job, or a slow run is started a second time (harmless, but wasted).
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+}
 CELERY_BEAT_SCHEDULE: dict = {}  # filled below, once the OCOP settings are read
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_DEFAULT_QUEUE", "celery")  # tests give their worker its own
 
@@ -193,6 +211,8 @@ CACHES = {
 }
 
 # E-mail (Django 6.1 MAILERS): console in trial runs; SMTP when EMAIL_HOST is set.
+if not DEBUG and os.environ.get("EMAIL_HOST_PASSWORD", "").lower() in _PUBLISHED_SECRETS:
+    raise ImproperlyConfigured("EMAIL_HOST_PASSWORD là giá trị mặc định / EMAIL_HOST_PASSWORD is a published default.")
 if os.environ.get("EMAIL_HOST"):
     MAILERS = {
         "default": {

@@ -22,10 +22,10 @@ week or month is caught up, and the cost grows with the certificates crossing a 
 
 Sending: pending notices go through set-based skip rules (revoked or replaced, re-rating already filed, older than
 ``OCOP_NOTICE_CATCH_UP_DAYS`` — recorded but never sent in a flood —, overtaken by a newer step of the same
-certificate), then one e-mail per producer and one digest per responsible officer, each committed with the marks
-of exactly the notices it carried, in committed batches of ``SEND_BATCH`` recipients. An SMTP error stops a batch
-after marking what it delivered; only a hard crash (power, OOM kill) inside a batch can resend up to that batch,
-with the same Message-ID each time.
+certificate), then one e-mail per producer and one digest per responsible officer, each in its own transaction with
+the marks of exactly the notices it carried (pending recipients are read ``SEND_BATCH`` at a time). An SMTP error
+stops the run after marking what it delivered; a hard crash (power, OOM or SIGKILL of the worker) loses nothing and
+can resend at most the one message in flight, with the same Message-ID (tests/faults/test_worker_kill.py).
 """
 
 from __future__ import annotations
@@ -542,7 +542,7 @@ def build_officer_digest(officer, notices, today: datetime.date) -> EmailMultiAl
     return message
 
 
-SEND_BATCH = 25  # recipients per committed batch: a hard crash mid-batch resends at most this many messages
+SEND_BATCH = 25  # pending recipients read per query; each recipient is still committed on its own
 
 
 def _count_sent(run_id: int | None, column: str, count: int):
@@ -569,42 +569,47 @@ def _deliver(mailer, batches):
     return sent, refused, None
 
 
-def _send_producer_batch(mailer, producer_ids: list[int], run_id: int | None) -> int:
+def _send_to_producer(mailer, producer_id: int, run_id: int | None) -> tuple[int, OSError | None]:
+    """One producer's e-mail and the marks of the notices it carried, in one transaction."""
     with transaction.atomic():
         notices = list(
             CertificateNotice.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(PRODUCER_PENDING, certificate__product__producer_id__in=producer_ids)
+            .filter(PRODUCER_PENDING, certificate__product__producer_id=producer_id)
             .select_related("certificate__product__producer", "certificate__product__commune")
             .order_by("pk")
-        )  # locked rows another sender holds are skipped; rows sent meanwhile no longer match
-        groups: dict[int, list] = {}
-        for notice in notices:
-            groups.setdefault(notice.certificate.product.producer_id, []).append(notice)
+        )  # rows another sender holds are skipped; rows sent meanwhile no longer match
+        if not notices:
+            return 0, None
         sent, refused, error = _deliver(
-            mailer,
-            [
-                (pid, lambda g=group: build_producer_email(g[0].certificate.product.producer, g))
-                for pid, group in groups.items()
-            ],
+            mailer, [(producer_id, lambda: build_producer_email(notices[0].certificate.product.producer, notices))]
         )
-        now = timezone.now()
-        ids = [n.pk for pid in sent for n in groups[pid]]
-        CertificateNotice.objects.filter(pk__in=ids).update(producer_notified_at=now)
+        ids = [n.pk for n in notices]
+        if sent:
+            CertificateNotice.objects.filter(pk__in=ids).update(producer_notified_at=timezone.now())
+            _count_sent(run_id, "producer_emails", 1)
         if refused:
-            logger.warning("producers %s: addresses refused, reminders not sent", refused)
-            ids = [n.pk for pid in refused for n in groups[pid]]
+            logger.warning("producer %s: address refused, reminders not sent", producer_id)
             CertificateNotice.objects.filter(pk__in=ids).update(producer_skipped=Skip.REFUSED)
-        _count_sent(run_id, "producer_emails", len(sent))
-    if error is not None:
-        raise error
-    return len(sent)
+    return len(sent), error
 
 
-def _send_officer_batch(mailer, officer_ids: list[int], today: datetime.date, run_id: int | None) -> int:
+def _send_producer_batch(mailer, producer_ids: list[int], run_id: int | None) -> int:
+    """Each producer committed on its own: a crash can resend at most the one message in flight."""
+    total = 0
+    for producer_id in producer_ids:
+        sent, error = _send_to_producer(mailer, producer_id, run_id)
+        total += sent
+        if error is not None:
+            raise error
+    return total
+
+
+def _send_to_officer(mailer, officer_id: int, today: datetime.date, run_id: int | None):
+    """One officer's digest and the marks of the shares it carried, in one transaction."""
     with transaction.atomic():
         shares = list(
             OfficerNotice.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(officer_id__in=officer_ids, sent_at__isnull=True, notice__officer_skipped="")
+            .filter(officer_id=officer_id, sent_at__isnull=True, notice__officer_skipped="")
             .select_related(
                 "officer",
                 "notice__certificate__product__producer",
@@ -613,24 +618,28 @@ def _send_officer_batch(mailer, officer_ids: list[int], today: datetime.date, ru
             )
             .order_by("pk")
         )
-        groups: dict[int, list] = {}
-        for share in shares:
-            groups.setdefault(share.officer_id, []).append(share)
+        if not shares:
+            return 0, None
         sent, refused, error = _deliver(
-            mailer,
-            [
-                (oid, lambda g=group: build_officer_digest(g[0].officer, [s.notice for s in g], today))
-                for oid, group in groups.items()
-            ],
+            mailer, [(officer_id, lambda: build_officer_digest(shares[0].officer, [s.notice for s in shares], today))]
         )
-        OfficerNotice.objects.filter(pk__in=[s.pk for oid in sent for s in groups[oid]]).update(sent_at=timezone.now())
+        if sent:
+            OfficerNotice.objects.filter(pk__in=[s.pk for s in shares]).update(sent_at=timezone.now())
+            _count_sent(run_id, "officer_emails", 1)
         if refused:
-            logger.warning("officers %s: addresses refused, digests not sent", refused)
-            OfficerNotice.objects.filter(pk__in=[s.pk for oid in refused for s in groups[oid]]).delete()
-        _count_sent(run_id, "officer_emails", len(sent))
-    if error is not None:
-        raise error
-    return len(sent)
+            logger.warning("officer %s: address refused, digest not sent", officer_id)
+            OfficerNotice.objects.filter(pk__in=[s.pk for s in shares]).delete()
+    return len(sent), error
+
+
+def _send_officer_batch(mailer, officer_ids: list[int], today: datetime.date, run_id: int | None) -> int:
+    total = 0
+    for officer_id in officer_ids:
+        sent, error = _send_to_officer(mailer, officer_id, today, run_id)
+        total += sent
+        if error is not None:
+            raise error
+    return total
 
 
 def _batches(ids: list[int]):

@@ -90,3 +90,58 @@ def test_no_server_errors_anywhere_in_the_api(catalogue, keep_test_connection, l
 
     with override_settings(REST_FRAMEWORK=django_settings.REST_FRAMEWORK | {"DEFAULT_THROTTLE_RATES": UNLIMITED}):
         check()
+
+
+# Authenticated clients: a province office (the officer endpoints answer with data, not 401) and a staff member of
+# the central office, each with an API token. Generated requests must not find a server error either.
+IDENTITIES = ["province_office_token", "central_staff_token"]
+
+
+@pytest.fixture
+def api_identity(request, catalogue):
+    from rest_framework.authtoken.models import Token
+
+    from districts.models import RoleAssignment
+    from tests.factories import UserFactory
+
+    if request.param == "province_office_token":
+        account = UserFactory(username="schema_tinh")
+        RoleAssignment.objects.create(user=account, role="province_office", unit=catalogue.units["hanoi"])
+    else:
+        account = UserFactory(username="schema_trunguong", is_staff=True)
+        RoleAssignment.objects.create(user=account, role="central_office", unit=None)
+    return {"Authorization": f"Token {Token.objects.create(user=account).key}"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("api_identity", IDENTITIES, indirect=True)
+@pytest.mark.parametrize("label", OPERATIONS)
+def test_no_server_errors_for_authenticated_clients(api_identity, keep_test_connection, label):
+    from django.conf import settings as django_settings
+
+    operation = SCHEMA.find_operation_by_label(label)
+    statuses = []
+
+    @given(case=operation.as_strategy())
+    @hypothesis_settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    def check(case):
+        response = case.call(headers=api_identity)
+        statuses.append(response.status_code)
+        assert response.status_code < 500, f"{case.method} {case.formatted_path} {case.query}: {response.status_code}"
+        assert response.status_code != 401, "the token was not accepted"
+        if response.status_code == 200 and "json" in response.headers.get("Content-Type", [""])[0]:
+            case.validate_response(response)
+
+    with override_settings(REST_FRAMEWORK=django_settings.REST_FRAMEWORK | {"DEFAULT_THROTTLE_RATES": UNLIMITED}):
+        check()
+    assert statuses
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("api_identity", IDENTITIES, indirect=True)
+def test_the_officer_endpoint_answers_the_token_with_data(api_identity):
+    """The authenticated run does reach past authentication: the officer list answers 200 with this token and
+    401 without it."""
+    response = Client().get("/api/v1/officer/certificates/", headers=api_identity)
+    assert response.status_code == 200, response.content[:300]
+    assert Client().get("/api/v1/officer/certificates/").status_code in (401, 403)
