@@ -8,7 +8,13 @@ PY=.venv/bin/python
 if [ -z "${DATABASE_URL:-}" ]; then
   if $PY - <<'PYEOF' 2>/dev/null
 import psycopg2
-psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres", connect_timeout=3).close()
+conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres", connect_timeout=3)
+conn.autocommit = True
+with conn.cursor() as cursor:  # the checks below connect to it; pytest makes its own test_ocop
+    cursor.execute("SELECT 1 FROM pg_database WHERE datname = 'ocop'")
+    if cursor.fetchone() is None:
+        cursor.execute("CREATE DATABASE ocop")
+conn.close()
 PYEOF
   then
     export DATABASE_URL="postgres://postgres@127.0.0.1:5432/ocop"
