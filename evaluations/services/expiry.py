@@ -569,7 +569,7 @@ def _deliver(mailer, batches):
     return sent, refused, None
 
 
-def _send_to_producer(mailer, producer_id: int, run_id: int | None) -> tuple[int, OSError | None]:
+def _send_to_producer(mailer, producer_id: int) -> tuple[int, OSError | None]:
     """One producer's e-mail and the marks of the notices it carried, in one transaction."""
     with transaction.atomic():
         notices = list(
@@ -586,7 +586,6 @@ def _send_to_producer(mailer, producer_id: int, run_id: int | None) -> tuple[int
         ids = [n.pk for n in notices]
         if sent:
             CertificateNotice.objects.filter(pk__in=ids).update(producer_notified_at=timezone.now())
-            _count_sent(run_id, "producer_emails", 1)
         if refused:
             logger.warning("producer %s: address refused, reminders not sent", producer_id)
             CertificateNotice.objects.filter(pk__in=ids).update(producer_skipped=Skip.REFUSED)
@@ -596,15 +595,18 @@ def _send_to_producer(mailer, producer_id: int, run_id: int | None) -> tuple[int
 def _send_producer_batch(mailer, producer_ids: list[int], run_id: int | None) -> int:
     """Each producer committed on its own: a crash can resend at most the one message in flight."""
     total = 0
-    for producer_id in producer_ids:
-        sent, error = _send_to_producer(mailer, producer_id, run_id)
-        total += sent
-        if error is not None:
-            raise error
+    try:
+        for producer_id in producer_ids:
+            sent, error = _send_to_producer(mailer, producer_id)
+            total += sent
+            if error is not None:
+                raise error
+    finally:  # the run's counter once per batch (a statistic; the marks above are what prevents a resend)
+        _count_sent(run_id, "producer_emails", total)
     return total
 
 
-def _send_to_officer(mailer, officer_id: int, today: datetime.date, run_id: int | None):
+def _send_to_officer(mailer, officer_id: int, today: datetime.date):
     """One officer's digest and the marks of the shares it carried, in one transaction."""
     with transaction.atomic():
         shares = list(
@@ -625,7 +627,6 @@ def _send_to_officer(mailer, officer_id: int, today: datetime.date, run_id: int 
         )
         if sent:
             OfficerNotice.objects.filter(pk__in=[s.pk for s in shares]).update(sent_at=timezone.now())
-            _count_sent(run_id, "officer_emails", 1)
         if refused:
             logger.warning("officer %s: address refused, digest not sent", officer_id)
             OfficerNotice.objects.filter(pk__in=[s.pk for s in shares]).delete()
@@ -634,11 +635,14 @@ def _send_to_officer(mailer, officer_id: int, today: datetime.date, run_id: int 
 
 def _send_officer_batch(mailer, officer_ids: list[int], today: datetime.date, run_id: int | None) -> int:
     total = 0
-    for officer_id in officer_ids:
-        sent, error = _send_to_officer(mailer, officer_id, today, run_id)
-        total += sent
-        if error is not None:
-            raise error
+    try:
+        for officer_id in officer_ids:
+            sent, error = _send_to_officer(mailer, officer_id, today)
+            total += sent
+            if error is not None:
+                raise error
+    finally:
+        _count_sent(run_id, "officer_emails", total)
     return total
 
 
