@@ -77,6 +77,7 @@ RESPONSIBLE_ROLES = {
 
 PRODUCER_PENDING = Q(producer_notified_at__isnull=True, producer_skipped="")
 OFFICER_PENDING = Q(officer_notified_at__isnull=True, officer_skipped="")
+OFFICER_SHARE_PENDING = Q(sent_at__isnull=True, notice__officer_skipped="")  # an officer's share of a notice
 
 
 # -- configuration ---------------------------------------------------------------------------------------------------
@@ -436,10 +437,7 @@ def _pending_producers():
 
 def _pending_officers():
     return (
-        OfficerNotice.objects.filter(sent_at__isnull=True, notice__officer_skipped="")
-        .order_by()
-        .values_list("officer_id", flat=True)
-        .distinct()
+        OfficerNotice.objects.filter(OFFICER_SHARE_PENDING).order_by().values_list("officer_id", flat=True).distinct()
     )
 
 
@@ -569,15 +567,21 @@ def _deliver(mailer, batches):
     return sent, refused, None
 
 
-def _send_to_producer(mailer, producer_id: int) -> tuple[int, OSError | None]:
+def _locked(model, rows, pending: Q) -> list:
+    """The rows still pending that this sender could lock (another sender holds the rest; rows sent meanwhile no
+    longer match). Only the notice table is locked and read here: the related data came with the batch."""
+    ids = set(
+        model.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(pending, pk__in=[r.pk for r in rows])
+        .values_list("pk", flat=True)
+    )
+    return [r for r in rows if r.pk in ids]
+
+
+def _send_to_producer(mailer, producer_id: int, candidates: list) -> tuple[int, OSError | None]:
     """One producer's e-mail and the marks of the notices it carried, in one transaction."""
     with transaction.atomic():
-        notices = list(
-            CertificateNotice.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(PRODUCER_PENDING, certificate__product__producer_id=producer_id)
-            .select_related("certificate__product__producer", "certificate__product__commune")
-            .order_by("pk")
-        )  # rows another sender holds are skipped; rows sent meanwhile no longer match
+        notices = _locked(CertificateNotice, candidates, PRODUCER_PENDING)
         if not notices:
             return 0, None
         sent, refused, error = _deliver(
@@ -594,10 +598,17 @@ def _send_to_producer(mailer, producer_id: int) -> tuple[int, OSError | None]:
 
 def _send_producer_batch(mailer, producer_ids: list[int], run_id: int | None) -> int:
     """Each producer committed on its own: a crash can resend at most the one message in flight."""
+    by_producer: dict[int, list] = {}
+    for notice in (
+        CertificateNotice.objects.filter(PRODUCER_PENDING, certificate__product__producer_id__in=producer_ids)
+        .select_related("certificate__product__producer", "certificate__product__commune")
+        .order_by("pk")
+    ):  # the batch's notices with what the e-mails show, in one query; each producer's are locked below
+        by_producer.setdefault(notice.certificate.product.producer_id, []).append(notice)
     total = 0
     try:
         for producer_id in producer_ids:
-            sent, error = _send_to_producer(mailer, producer_id)
+            sent, error = _send_to_producer(mailer, producer_id, by_producer.get(producer_id, []))
             total += sent
             if error is not None:
                 raise error
@@ -606,20 +617,10 @@ def _send_producer_batch(mailer, producer_ids: list[int], run_id: int | None) ->
     return total
 
 
-def _send_to_officer(mailer, officer_id: int, today: datetime.date):
+def _send_to_officer(mailer, officer_id: int, candidates: list, today: datetime.date):
     """One officer's digest and the marks of the shares it carried, in one transaction."""
     with transaction.atomic():
-        shares = list(
-            OfficerNotice.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(officer_id=officer_id, sent_at__isnull=True, notice__officer_skipped="")
-            .select_related(
-                "officer",
-                "notice__certificate__product__producer",
-                "notice__certificate__product__commune",
-                "notice__certificate__product__province",
-            )
-            .order_by("pk")
-        )
+        shares = _locked(OfficerNotice, candidates, OFFICER_SHARE_PENDING)
         if not shares:
             return 0, None
         sent, refused, error = _deliver(
@@ -634,10 +635,22 @@ def _send_to_officer(mailer, officer_id: int, today: datetime.date):
 
 
 def _send_officer_batch(mailer, officer_ids: list[int], today: datetime.date, run_id: int | None) -> int:
+    by_officer: dict[int, list] = {}
+    for share in (
+        OfficerNotice.objects.filter(OFFICER_SHARE_PENDING, officer_id__in=officer_ids)
+        .select_related(
+            "officer",
+            "notice__certificate__product__producer",
+            "notice__certificate__product__commune",
+            "notice__certificate__product__province",
+        )
+        .order_by("pk")
+    ):
+        by_officer.setdefault(share.officer_id, []).append(share)
     total = 0
     try:
         for officer_id in officer_ids:
-            sent, error = _send_to_officer(mailer, officer_id, today)
+            sent, error = _send_to_officer(mailer, officer_id, by_officer.get(officer_id, []), today)
             total += sent
             if error is not None:
                 raise error
