@@ -3,13 +3,19 @@ an officer enters and submits a dossier, a member scores it, a secretary issues 
 certificate PDF. Screenshots of each screen land in ``screenshots/`` for people to look at.
 """
 
-import datetime
 import re
 
 import pytest
 
-from evaluations.models import Certificate, Dossier, EvaluationResult, MemberScoreSheet, Round, RuleVersion
-from tests.evaluations.workflow_helpers import PDF_BYTES, Province, make_product, options_for_total, sheet_data_for
+from evaluations.models import Certificate, Dossier, EvaluationResult, MemberScoreSheet, RuleVersion
+from tests.evaluations.workflow_helpers import (
+    PDF_BYTES,
+    Province,
+    make_product,
+    options_for_total,
+    scoring_round,
+    sheet_data_for,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 PASSWORD = "Mat-khau-canbo-2026"
@@ -124,17 +130,7 @@ def test_officer_enters_and_submits_a_dossier(live_server, desktop_page, world, 
 
 def scoring_scene(p, product):
     version = RuleVersion.objects.get(code="QD26_2026")
-    round_ = Round.objects.create(
-        name="Đợt 2 năm 2026",
-        rule_version=version,
-        level="province",
-        unit=p.province,
-        council=p.council,
-        year=2026,
-        intake_deadline=datetime.date(2026, 10, 30),
-        decision_deadline=datetime.date(2026, 12, 30),
-        status=Round.Status.SCORING,
-    )
+    round_ = scoring_round(p, "Đợt 2 năm 2026", rule_version=version)
     dossier = Dossier.objects.create(
         product=product, rule_version=version, intake_unit=p.commune, status="in_round", round=round_
     )

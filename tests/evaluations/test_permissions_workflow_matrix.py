@@ -21,7 +21,6 @@ from evaluations.models import (
     DossierAttachment,
     EvaluationResult,
     MemberScoreSheet,
-    Round,
     RuleVersion,
 )
 from evaluations.services.certificates import record_certificate
@@ -30,6 +29,7 @@ from tests.evaluations.workflow_helpers import (
     Province,
     as_user,
     make_product,
+    scoring_round,
     unit,
     user,
 )
@@ -177,17 +177,7 @@ def world(loaded_sheets):  # noqa: F811 - the imported fixture
     )
     attachment.size, attachment.sha256 = len(PDF_BYTES), "0" * 64
     attachment.file.save("giay-phep.pdf", io.BytesIO(PDF_BYTES), save=True)
-    round_ = Round.objects.create(
-        name="Đợt quyền A",
-        rule_version=version,
-        level="province",
-        unit=a.province,
-        council=a.council,
-        year=2026,
-        intake_deadline=datetime.date(2026, 10, 30),
-        decision_deadline=datetime.date(2026, 12, 30),
-        status=Round.Status.SCORING,
-    )
+    round_ = scoring_round(a, "Đợt quyền A", rule_version=version)
     in_round = dossier("in_round", round=round_, stage_level="province")
     for member in (a.chair, a.members[0]):
         MemberScoreSheet.objects.create(

@@ -5,7 +5,6 @@ the dossier row before writing a sheet and recomputing the result, so the second
 commit and sees both sheets: the stored result always counts every submitted sheet.
 """
 
-import datetime
 import threading
 from decimal import Decimal
 
@@ -13,9 +12,9 @@ import pytest
 from django.db import connection, connections
 
 from evaluations import selectors
-from evaluations.models import AuditEntry, Dossier, EvaluationResult, MemberScoreSheet, Round, RuleVersion
+from evaluations.models import AuditEntry, Dossier, EvaluationResult, MemberScoreSheet, RuleVersion
 from evaluations.services import scoring
-from tests.evaluations.workflow_helpers import Province, make_product, options_for_total
+from tests.evaluations.workflow_helpers import Province, make_product, options_for_total, scoring_round
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -58,17 +57,7 @@ def test_members_submitting_at_the_same_moment_give_one_consistent_result():
     version = RuleVersion.objects.get(code="QD26_2026")
     sheet = selectors.sheet_for_dossier(Dossier(product=product, rule_version=version))
     for attempt in range(5):  # several rounds of the race, each on a fresh dossier
-        round_ = Round.objects.create(
-            name=f"Đợt đồng thời {attempt}",
-            rule_version=version,
-            level="province",
-            unit=p.province,
-            council=p.council,
-            year=2026,
-            intake_deadline=datetime.date(2026, 10, 30),
-            decision_deadline=datetime.date(2026, 12, 30),
-            status=Round.Status.SCORING,
-        )
+        round_ = scoring_round(p, f"Đợt đồng thời {attempt}", rule_version=version)
         dossier = Dossier.objects.create(
             product=product, rule_version=version, intake_unit=p.commune, status="in_round", round=round_
         )
@@ -94,17 +83,7 @@ def test_the_same_member_submitting_twice_at_once_keeps_one_sheet():
     product = make_product(p.commune, number=1)
     version = RuleVersion.objects.get(code="QD26_2026")
     sheet = selectors.sheet_for_dossier(Dossier(product=product, rule_version=version))
-    round_ = Round.objects.create(
-        name="Đợt bấm hai lần",
-        rule_version=version,
-        level="province",
-        unit=p.province,
-        council=p.council,
-        year=2026,
-        intake_deadline=datetime.date(2026, 10, 30),
-        decision_deadline=datetime.date(2026, 12, 30),
-        status=Round.Status.SCORING,
-    )
+    round_ = scoring_round(p, "Đợt bấm hai lần", rule_version=version)
     dossier = Dossier.objects.create(
         product=product, rule_version=version, intake_unit=p.commune, status="in_round", round=round_
     )

@@ -15,7 +15,15 @@ from evaluations.models import (
     RuleVersion,
 )
 from evaluations.services import scoring
-from tests.evaluations.workflow_helpers import Province, as_user, make_product, options_for_total, sheet_data_for, user
+from tests.evaluations.workflow_helpers import (
+    Province,
+    as_user,
+    make_product,
+    options_for_total,
+    scoring_round,
+    sheet_data_for,
+    user,
+)
 from tests.sheet_fixtures import loaded_sheets  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("loaded_sheets")]
@@ -27,17 +35,7 @@ def p():
 
 
 def make_round(p, name="Đợt đếm"):
-    return Round.objects.create(
-        name=name,
-        rule_version=RuleVersion.objects.get(code="QD26_2026"),
-        level="province",
-        unit=p.province,
-        council=p.council,
-        year=2026,
-        intake_deadline=datetime.date(2026, 10, 30),
-        decision_deadline=datetime.date(2026, 12, 30),
-        status=Round.Status.SCORING,
-    )
+    return scoring_round(p, name)
 
 
 def add_dossiers(p, round_, count):

@@ -8,7 +8,7 @@ from django.contrib.admin.sites import site
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
-from evaluations.models import AuditEntry, Dossier, EvaluationResult, MemberChoice, MemberScoreSheet, Round, RuleVersion
+from evaluations.models import AuditEntry, Dossier, EvaluationResult, MemberChoice, MemberScoreSheet
 from tests.evaluations.workflow_helpers import (
     Province,
     as_user,
@@ -17,6 +17,7 @@ from tests.evaluations.workflow_helpers import (
     messages_of,
     options_for_total,
     score_post,
+    scoring_round,
     sheet_data_for,
     submit_sheet,
     user,
@@ -31,17 +32,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("loaded_sheets")]
 def scene():
     p = Province("71", "Tỉnh Chấm Điểm").build("cd")
     product = make_product(p.commune, number=1, name="Rau mầm Chấm Điểm")
-    round_ = Round.objects.create(
-        name="Đợt chấm",
-        rule_version=RuleVersion.objects.get(code="QD26_2026"),
-        level="province",
-        unit=p.province,
-        council=p.council,
-        year=2026,
-        intake_deadline=datetime.date(2026, 10, 30),
-        decision_deadline=datetime.date(2026, 12, 30),
-        status=Round.Status.SCORING,
-    )
+    round_ = scoring_round(p, "Đợt chấm")
     dossier = Dossier.objects.create(
         product=product,
         rule_version=round_.rule_version,

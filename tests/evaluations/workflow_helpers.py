@@ -262,6 +262,25 @@ def open_round(manager, council, *, rule_version_code="QD26_2026", name="Đợt 
     return round_
 
 
+def scoring_round(province, name: str, *, rule_version=None):
+    """A province round of 2026 already in scoring, for tests that start at the council's work."""
+    import datetime
+
+    from evaluations.models import Round, RuleVersion
+
+    return Round.objects.create(
+        name=name,
+        rule_version=rule_version or RuleVersion.objects.get(code="QD26_2026"),
+        level="province",
+        unit=province.province,
+        council=province.council,
+        year=2026,
+        intake_deadline=datetime.date(2026, 10, 30),
+        decision_deadline=datetime.date(2026, 12, 30),
+        status=Round.Status.SCORING,
+    )
+
+
 def assign_and_open(manager, round_, dossiers) -> None:
     client = as_user(manager)
     response = client.post(f"/can-bo/dot-danh-gia/{round_.pk}/xep-ho-so/", {"dossiers": [d.pk for d in dossiers]})

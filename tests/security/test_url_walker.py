@@ -52,6 +52,7 @@ from tests.evaluations.workflow_helpers import (
     Province,
     as_user,
     make_product,
+    scoring_round,
     sheet_data_for,
     unit,
     user,
@@ -204,17 +205,7 @@ def world(loaded_sheets, settings):  # noqa: F811 - the imported fixture
     content = PDF_BYTES + f"% {MARKERS['attachment content']}\n".encode()
     attachment.size, attachment.sha256 = len(content), "0" * 64
     attachment.file.save(f"{MARKERS['attachment name']}.pdf", io.BytesIO(content), save=True)
-    round_ = Round.objects.create(
-        name=f"Đợt {MARKERS['round name']}",
-        rule_version=version,
-        level="province",
-        unit=a.province,
-        council=a.council,
-        year=2026,
-        intake_deadline=datetime.date(2026, 10, 30),
-        decision_deadline=datetime.date(2026, 12, 30),
-        status=Round.Status.SCORING,
-    )
+    round_ = scoring_round(a, f"Đợt {MARKERS['round name']}", rule_version=version)
     in_round = dossier("in_round", "in-round product", round=round_, stage_level="province")
     sheet = sheet_data_for(in_round.product)
     criterion_id, criterion = next(iter(sheet["criteria_by_id"].items()))
