@@ -169,9 +169,6 @@ def _save_choices(sheet: MemberScoreSheet, sheet_data: dict, choices: dict) -> N
         MemberChoice.objects.bulk_update(to_update, ["option_id", "not_applicable", "comment"])
     if to_create:
         MemberChoice.objects.bulk_create(to_create)
-    if to_delete or to_update or to_create:
-        # callers read sheet.choices afterwards (totals): drop the list prefetched above
-        getattr(sheet, "_prefetched_objects_cache", {}).pop("choices", None)
 
 
 def _save_paper(sheet: MemberScoreSheet, round_: Round, paper: dict, *, submit: bool) -> None:
